@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvfioadm: administer VFIO device assignment on one Linux host.
+ *
+ * Conventions (as in libkmod and systemd):
+ * - every fallible call returns int: >= 0 on success, a negative errno on failure;
+ *   objects come back through a trailing ret_ parameter written only on success;
+ * - the library never prints and never exits: messages go to the log callback;
+ * - every path is resolved under the context's root (see vfioadm_new()).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VFIOADM_BDF_MAX 20      /* "ffffffff:ff:1f.7" + NUL, rounded */
+#define VFIOADM_NAME_MAX 64     /* driver and module names */
+#define VFIOADM_MODALIAS_MAX 64 /* "pci:v…d…sv…sd…bc…sc…i…" is 54 chars */
+#define VFIOADM_PATH_MAX 48     /* /dev/vfio/… nodes */
+
+struct vfioadm_ctx;
+struct vfioadm_device;
+
+/* ---- context ---------------------------------------------------------------------- */
+
+enum vfioadm_log_priority { VFIOADM_LOG_ERR = 3, VFIOADM_LOG_WARNING = 4, VFIOADM_LOG_DEBUG = 7 };
+typedef void (*vfioadm_log_fn)(void *data, int priority, const char *msg);
+
+/*
+ * vfioadm_new: a context whose every path (/sys, /dev, /proc, /lib/modules, /etc, /run)
+ * is resolved under @root (NULL or "/" for the running host). Symlinks are followed only
+ * while they stay below @root: one that climbs out makes the access fail with -EXDEV.
+ * Returns: 0, -ENOENT/-ENOTDIR when @root is not a directory, -ENOMEM.
+ */
+int vfioadm_new(const char *root, struct vfioadm_ctx **ret_ctx);
+struct vfioadm_ctx *vfioadm_ref(struct vfioadm_ctx *ctx);
+/* Returns NULL, so that `ctx = vfioadm_unref(ctx)` drops the pointer too. */
+struct vfioadm_ctx *vfioadm_unref(struct vfioadm_ctx *ctx);
+void vfioadm_set_log_fn(struct vfioadm_ctx *ctx, vfioadm_log_fn fn, void *data);
+const char *vfioadm_get_root(const struct vfioadm_ctx *ctx);
+/* Kernel release: <root>/proc/sys/kernel/osrelease when present, else uname(2). */
+const char *vfioadm_kernel_release(struct vfioadm_ctx *ctx);
+
+/* ---- parsers (pure functions) ------------------------------------------------------ */
+
+/*
+ * vfioadm_bdf_normalize: accept "0000:01:00.0" (domain 4–8 hex digits) or lspci's short
+ * "01:00.0" (domain 0), any hex case; write the kernel's form ("0000:01:00.0").
+ * Returns: 0, -EINVAL when @s is not a BDF.
+ */
+int vfioadm_bdf_normalize(const char *s, char ret_bdf[VFIOADM_BDF_MAX]);
+
+struct vfioadm_modalias {
+	uint32_t vendor, device, subvendor, subdevice;
+	uint8_t base_class, sub_class, prog_if;
+};
+/* Parse the kernel's pci modalias exactly. Returns: 0, -EINVAL. */
+int vfioadm_modalias_parse(const char *s, struct vfioadm_modalias *ret);
+/* The short class name of a base class ("net", "storage", "display", …; "other"). */
+const char *vfioadm_class_short_name(uint8_t base_class);
+/* Reverse of the above for `list --class`. Returns: base class, or -EINVAL. */
+int vfioadm_class_from_short_name(const char *name);
+
+/* ---- devices ----------------------------------------------------------------------- */
+
+enum vfioadm_sriov_role { VFIOADM_SRIOV_NONE, VFIOADM_SRIOV_PF, VFIOADM_SRIOV_VF };
+
+struct vfioadm_group_member {
+	char name[VFIOADM_BDF_MAX];      /* usually a BDF; groups may hold non-PCI devices */
+	char driver[VFIOADM_NAME_MAX];   /* "" when unbound */
+};
+
+struct vfioadm_mdev_type {
+	char id[VFIOADM_NAME_MAX];       /* directory name, e.g. "mtty-2" */
+	char name[VFIOADM_NAME_MAX];
+	char device_api[32];
+	char description[128];
+	int available_instances;         /* -1 unreadable */
+};
+
+/* What to read: list needs BASIC, show adds DETAIL. */
+enum vfioadm_fill {
+	VFIOADM_FILL_BASIC = 1 << 0,
+	VFIOADM_FILL_DETAIL = 1 << 1,
+};
+
+/*
+ * One PCI function as read from sysfs. The library owns it; fields are only ever
+ * appended (the struct is allocated by the library, never by the caller).
+ */
+struct vfioadm_device_info {
+	char bdf[VFIOADM_BDF_MAX];
+	char modalias[VFIOADM_MODALIAS_MAX];   /* as the kernel reports it */
+	struct vfioadm_modalias ids;           /* parsed from modalias */
+	uint32_t class_code;                   /* base << 16 | sub << 8 | prog-if */
+	char driver[VFIOADM_NAME_MAX];         /* "" when unbound */
+	bool has_driver_override;
+	char driver_override[VFIOADM_NAME_MAX];
+	int iommu_group;                       /* -1: no IOMMU group */
+	int numa_node;                         /* -1: none or unknown */
+	struct {
+		bool bound;                        /* bound to some VFIO driver */
+		char device[16];                   /* "vfio0" or "" */
+		char group_node[VFIOADM_PATH_MAX]; /* "/dev/vfio/N", "/dev/vfio/noiommu-N" or "" */
+		char cdev[VFIOADM_PATH_MAX];       /* "/dev/vfio/devices/vfioX" or "" */
+	} vfio;
+	struct {
+		enum vfioadm_sriov_role role;
+		unsigned totalvfs, numvfs;         /* PF */
+		int drivers_autoprobe;             /* PF; -1 unknown */
+		size_t n_vfs;
+		char (*vfs)[VFIOADM_BDF_MAX];      /* PF: its VFs, by index */
+		char pf[VFIOADM_BDF_MAX];          /* VF: its PF */
+	} sriov;
+
+	/* VFIOADM_FILL_DETAIL */
+	int revision;                          /* -1 unknown */
+	char driver_module[VFIOADM_NAME_MAX];  /* "" for built-in drivers or unbound */
+	char reset_methods[128];               /* the kernel's ordered list, "" if none */
+	size_t n_group_members;
+	struct vfioadm_group_member *group_members;
+	size_t n_mdev_types;
+	struct vfioadm_mdev_type *mdev_types;
+};
+
+/*
+ * vfioadm_scan: snapshot every PCI function (sorted by BDF) into the context, replacing
+ * an earlier snapshot. Returns: the number of devices, -errno when /sys/bus/pci/devices
+ * cannot be read. Devices that vanish during the scan are skipped.
+ */
+int vfioadm_scan(struct vfioadm_ctx *ctx, unsigned fill);
+struct vfioadm_device *vfioadm_device_first(struct vfioadm_ctx *ctx);
+struct vfioadm_device *vfioadm_device_next(struct vfioadm_device *dev);
+#define vfioadm_for_each_device(dev, ctx) \
+	for ((dev) = vfioadm_device_first(ctx); (dev); (dev) = vfioadm_device_next(dev))
+
+/*
+ * vfioadm_device_read: read one function by BDF (any form vfioadm_bdf_normalize takes),
+ * independent of the snapshot; free with vfioadm_device_free().
+ * Returns: 0, -EINVAL malformed BDF, -ENODEV no such PCI device, -errno otherwise.
+ */
+int vfioadm_device_read(struct vfioadm_ctx *ctx, const char *bdf, unsigned fill,
+			struct vfioadm_device **ret_dev);
+struct vfioadm_device *vfioadm_device_free(struct vfioadm_device *dev);
+const struct vfioadm_device_info *vfioadm_device_get_info(const struct vfioadm_device *dev);
+
+#ifdef __cplusplus
+}
+#endif

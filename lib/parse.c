@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Pure parsers for the formats the kernel hands us: BDFs, pci modaliases, class codes. */
+#include <ctype.h>
+#include <stdbool.h>
+
+#include "internal.h"
+
+/* Parse exactly @n hex digits (any case) at *s; advance *s. */
+static bool hex_exact(const char **s, int n, uint32_t *ret)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < n; i++) {
+		char c = (*s)[i];
+		if (!isxdigit((unsigned char)c))
+			return false;
+		v = v << 4 | (uint32_t)(isdigit((unsigned char)c) ? c - '0' : (tolower(c) - 'a' + 10));
+	}
+	*s += n;
+	*ret = v;
+	return true;
+}
+
+/* Upper-case hex only, as in a modalias. */
+static bool hex_upper_exact(const char **s, int n, uint32_t *ret)
+{
+	for (int i = 0; i < n; i++)
+		if (islower((unsigned char)(*s)[i]))
+			return false;
+	return hex_exact(s, n, ret);
+}
+
+static bool literal(const char **s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (strncmp(*s, lit, n) != 0)
+		return false;
+	*s += n;
+	return true;
+}
+
+EXPORT int vfioadm_bdf_normalize(const char *s, char ret_bdf[VFIOADM_BDF_MAX])
+{
+	uint32_t domain = 0, bus, dev, fn;
+	if (!s)
+		return -EINVAL;
+	size_t colons = 0;
+	for (const char *p = s; *p; p++)
+		colons += *p == ':';
+	if (colons == 2) {
+		size_t dlen = strcspn(s, ":");
+		if (dlen < 4 || dlen > 8 || !hex_exact(&s, (int)dlen, &domain) || !literal(&s, ":"))
+			return -EINVAL;
+	} else if (colons != 1) {
+		return -EINVAL;
+	}
+	if (!hex_exact(&s, 2, &bus) || !literal(&s, ":") || !hex_exact(&s, 2, &dev) ||
+	    !literal(&s, ".") || !hex_exact(&s, 1, &fn) || *s)
+		return -EINVAL;
+	if (dev > 0x1f || fn > 7)
+		return -EINVAL;
+	snprintf(ret_bdf, VFIOADM_BDF_MAX, "%04x:%02x:%02x.%x", domain, bus, dev, fn);
+	return 0;
+}
+
+EXPORT int vfioadm_modalias_parse(const char *s, struct vfioadm_modalias *ret)
+{
+	struct vfioadm_modalias m;
+	uint32_t bc, sc, pi;
+	if (!s || !literal(&s, "pci:v") || !hex_upper_exact(&s, 8, &m.vendor) ||
+	    !literal(&s, "d") || !hex_upper_exact(&s, 8, &m.device) ||
+	    !literal(&s, "sv") || !hex_upper_exact(&s, 8, &m.subvendor) ||
+	    !literal(&s, "sd") || !hex_upper_exact(&s, 8, &m.subdevice) ||
+	    !literal(&s, "bc") || !hex_upper_exact(&s, 2, &bc) ||
+	    !literal(&s, "sc") || !hex_upper_exact(&s, 2, &sc) ||
+	    !literal(&s, "i") || !hex_upper_exact(&s, 2, &pi) || *s)
+		return -EINVAL;
+	if (m.vendor > 0xffff || m.device > 0xffff || m.subvendor > 0xffff || m.subdevice > 0xffff)
+		return -EINVAL;
+	m.base_class = (uint8_t)bc;
+	m.sub_class = (uint8_t)sc;
+	m.prog_if = (uint8_t)pi;
+	*ret = m;
+	return 0;
+}
+
+/* PCI base classes (PCI Code and ID Assignment spec), short names for tables and filters. */
+static const char *const class_names[] = {
+	[0x00] = "unclassified", [0x01] = "storage",   [0x02] = "net",
+	[0x03] = "display",      [0x04] = "multimedia", [0x05] = "memory",
+	[0x06] = "bridge",       [0x07] = "comm",       [0x08] = "system",
+	[0x09] = "input",        [0x0a] = "docking",    [0x0b] = "processor",
+	[0x0c] = "serial",       [0x0d] = "wireless",   [0x0e] = "intelligent",
+	[0x0f] = "satellite",    [0x10] = "crypto",     [0x11] = "signal",
+	[0x12] = "accel",        [0x13] = "instrumentation",
+};
+
+EXPORT const char *vfioadm_class_short_name(uint8_t base_class)
+{
+	if (base_class < ARRAY_SIZE(class_names) && class_names[base_class])
+		return class_names[base_class];
+	return "other";
+}
+
+EXPORT int vfioadm_class_from_short_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(class_names); i++)
+		if (class_names[i] && streq(class_names[i], name))
+			return (int)i;
+	if (streq(name, "other"))
+		return 0xff;
+	return -EINVAL;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the vfioadm command files share: exit codes, the command table entry, output. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "macro.h"
+#include "vfioadm/vfioadm.h"
+
+/* The exit-code contract (DEVELOPERS.md); documented in vfioadm(8). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,   /* failed (and rolled back) */
+	EXIT_USAGE = 2,    /* bad input, nothing written */
+	EXIT_REFUSED = 3,  /* refused: would hurt the host or a user of the device */
+};
+
+struct cli {
+	struct vfioadm_ctx *ctx;
+	const char *prog;
+	int verbose;
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+extern const struct cli_command cmd_list, cmd_show;
+
+/* Messages: one line each, on stderr, prefixed with the program name. */
+void cli_error(const char *fmt, ...) _printf_(1, 2);
+void cli_warn(const char *fmt, ...) _printf_(1, 2);
+/* Print a usage error and return EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) _printf_(2, 3);
+/* Map a library errno to an exit code (-EINVAL -> 2, -EBUSY/-EPERM -> 3, else 1). */
+int cli_exit_code(int err);
+/* Print a getopt-style --help text from a NULL-terminated array of lines. */
+void cli_print_usage(const char *const *lines);
+/* Parse a BDF argument or print the accepted forms. Returns 0 or EXIT_USAGE. */
+int cli_parse_bdf(const char *cmd, const char *arg, char out[VFIOADM_BDF_MAX]);
+
+/* src/names.c: display names from pci.ids through libpci (numeric fallback). */
+const char *names_vendor(uint16_t vendor);
+const char *names_device(uint16_t vendor, uint16_t device);
+const char *names_class(uint8_t base, uint8_t sub);
+void names_done(void);
+
+/* src/output.c */
+struct json_object *json_device_obj(const struct vfioadm_device_info *info, bool detail);
+/* Print one JSON value the way every command prints it (pretty, 2-space indent). */
+int json_print(struct json_object *obj);
+/* Stream a top-level array without holding every element in memory at once. */
+void json_array_begin(void);
+void json_array_item(struct json_object *obj); /* takes ownership */
+void json_array_end(void);
+void print_device_text(const struct vfioadm_device_info *info);
+void print_list_header(void);
+void print_list_row(const struct vfioadm_device_info *info);

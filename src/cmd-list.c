@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vfioadm list / show: the device inventory. */
+#include <fnmatch.h>
+#include <getopt.h>
+
+#include "cli.h"
+
+struct list_filter {
+	bool vfio_only;
+	int base_class;          /* -1: any */
+	const char *driver;      /* NULL: any; "none": unbound */
+	char **globs;
+	int n_globs;
+};
+
+static const char *const list_usage[] = {
+	"Usage: vfioadm list [--vfio] [--class NAME] [--driver NAME] [--json] [BDF-GLOB…]",
+	"",
+	"One row per PCI function, sorted by address: class, ids, driver, IOMMU group,",
+	"VFIO state and SR-IOV role.",
+	"",
+	"  --vfio          only functions bound to a VFIO driver",
+	"  --class NAME    only this class: storage net display multimedia memory bridge",
+	"                  comm system input serial wireless crypto accel … other",
+	"  --driver NAME   only functions bound to NAME ('none': unbound ones)",
+	"  --json          a JSON array (keys: vfioadm(8), JSON OUTPUT)",
+	"  BDF-GLOB        shell patterns on the address: '0000:3b:*', '01:00.*'",
+	NULL,
+};
+
+static bool glob_matches(const char *glob, const char *bdf)
+{
+	/* lspci's short form (no domain) means domain 0000. */
+	size_t colons = 0;
+	for (const char *p = glob; *p; p++)
+		colons += *p == ':';
+	if (colons < 2)
+		return startswith(bdf, "0000:") && fnmatch(glob, bdf + 5, FNM_CASEFOLD) == 0;
+	return fnmatch(glob, bdf, FNM_CASEFOLD) == 0;
+}
+
+static bool filter_matches(const struct list_filter *f, const struct vfioadm_device_info *info)
+{
+	if (f->vfio_only && !info->vfio.bound)
+		return false;
+	if (f->base_class >= 0 && info->ids.base_class != f->base_class)
+		return false;
+	if (f->driver && !streq(f->driver, streq(f->driver, "none") ? (info->driver[0] ? "x" : "none")
+								       : info->driver))
+		return false;
+	if (f->n_globs == 0)
+		return true;
+	for (int i = 0; i < f->n_globs; i++)
+		if (glob_matches(f->globs[i], info->bdf))
+			return true;
+	return false;
+}
+
+static int check_glob(const char *glob)
+{
+	for (const char *p = glob; *p; p++)
+		if (!strchr("0123456789abcdefABCDEF:.*?[]-!", *p))
+			return cli_usage_error("list", "'%s' is not a PCI address pattern", glob);
+	return 0;
+}
+
+static int run_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "vfio", no_argument, NULL, 'V' },
+		{ "class", required_argument, NULL, 'c' },
+		{ "driver", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct list_filter f = { .base_class = -1 };
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'V': f.vfio_only = true; break;
+		case 'c':
+			f.base_class = vfioadm_class_from_short_name(optarg);
+			if (f.base_class < 0)
+				return cli_usage_error("list", "unknown class '%s'", optarg);
+			break;
+		case 'd': f.driver = optarg; break;
+		case 'j': json = true; break;
+		case 'h': cli_print_usage(list_usage); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	f.globs = argv + optind;
+	f.n_globs = argc - optind;
+	for (int i = 0; i < f.n_globs; i++)
+		if (check_glob(f.globs[i]))
+			return EXIT_USAGE;
+
+	int r = vfioadm_scan(cli->ctx, VFIOADM_FILL_BASIC);
+	if (r < 0) {
+		cli_error("cannot read the PCI devices under '%s': %s", vfioadm_get_root(cli->ctx), strerror(-r));
+		return EXIT_FAILED;
+	}
+	struct vfioadm_device *dev;
+	if (json)
+		json_array_begin();
+	else
+		print_list_header();
+	vfioadm_for_each_device(dev, cli->ctx) {
+		const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);
+		if (!filter_matches(&f, info))
+			continue;
+		if (json)
+			json_array_item(json_device_obj(info, false));
+		else
+			print_list_row(info);
+	}
+	if (json)
+		json_array_end();
+	return EXIT_OK;
+}
+
+static const char *const show_usage[] = {
+	"Usage: vfioadm show [--json] BDF",
+	"",
+	"Everything about one PCI function: ids and names, modalias, driver and module,",
+	"driver_override, NUMA node, reset methods, IOMMU group and its members, VFIO state,",
+	"SR-IOV (PF: its VFs; VF: its PF), mediated-device types.",
+	"",
+	"  BDF     0000:01:00.0 or lspci's short 01:00.0",
+	"  --json  one JSON object (keys: vfioadm(8), JSON OUTPUT)",
+	NULL,
+};
+
+static int run_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'h': cli_print_usage(show_usage); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("show", "expected exactly one BDF");
+	char bdf[VFIOADM_BDF_MAX];
+	if (cli_parse_bdf("show", argv[optind], bdf))
+		return EXIT_USAGE;
+
+	struct vfioadm_device *dev;
+	int r = vfioadm_device_read(cli->ctx, bdf, VFIOADM_FILL_DETAIL, &dev);
+	if (r == -ENODEV) {
+		cli_error("%s: no such PCI device (see 'vfioadm list')", bdf);
+		return EXIT_FAILED;
+	}
+	if (r < 0) {
+		cli_error("%s: cannot read the device: %s", bdf, strerror(-r));
+		return EXIT_FAILED;
+	}
+	const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);
+	if (json)
+		json_print(json_device_obj(info, true));
+	else
+		print_device_text(info);
+	vfioadm_device_free(dev);
+	return EXIT_OK;
+}
+
+const struct cli_command cmd_list = { "list", run_list, "list PCI functions and their VFIO state" };
+const struct cli_command cmd_show = { "show", run_show, "show everything about one PCI function" };

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vfioadm: the command table and the setup every command shares (global options, the
+ * library context, the log callback), in the style of git.c and kmod's tools/kmod.c.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+
+#include "cli.h"
+
+static const struct cli_command *const commands[] = {
+	&cmd_list,
+	&cmd_show,
+};
+
+static const char *const main_usage[] = {
+	"Usage: vfioadm [--root DIR] [-v] COMMAND [ARGS]",
+	"",
+	"Administer VFIO device assignment on this host.",
+	"",
+	"Global options:",
+	"  --root DIR     resolve /sys, /dev, /proc, /lib/modules, /etc, /run under DIR",
+	"                 (also: VFIOADM_ROOT); used to inspect a captured tree",
+	"  -v, --verbose  print the library's debug messages",
+	"  -h, --help     this text;  --version  the version",
+	"",
+	"Exit status: 0 ok, 1 failed (rolled back), 2 bad input, 3 refused.",
+	"",
+	"Commands:",
+	NULL,
+};
+
+void cli_print_usage(const char *const *lines)
+{
+	for (; *lines; lines++)
+		puts(*lines);
+}
+
+static void vmsg(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "vfioadm: %s", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "vfioadm %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (see 'vfioadm %s --help')\n", cmd);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+int cli_exit_code(int err)
+{
+	switch (-err) {
+	case 0:
+		return EXIT_OK;
+	case EINVAL:
+		return EXIT_USAGE;
+	case EBUSY:
+	case EPERM:
+		return EXIT_REFUSED;
+	default:
+		return EXIT_FAILED;
+	}
+}
+
+int cli_parse_bdf(const char *cmd, const char *arg, char out[VFIOADM_BDF_MAX])
+{
+	if (vfioadm_bdf_normalize(arg, out) == 0)
+		return 0;
+	return cli_usage_error(cmd, "'%s' is not a PCI address: use DDDD:BB:DD.F (0000:01:00.0) "
+			       "or BB:DD.F (01:00.0)", arg);
+}
+
+static void log_to_stderr(void *data, int priority, const char *msg)
+{
+	const struct cli *cli = data;
+	if (priority >= VFIOADM_LOG_DEBUG && !cli->verbose)
+		return;
+	fprintf(stderr, "vfioadm: %s%s\n", priority <= VFIOADM_LOG_ERR ? "" :
+		priority == VFIOADM_LOG_WARNING ? "warning: " : "debug: ", msg);
+}
+
+static void print_main_usage(void)
+{
+	cli_print_usage(main_usage);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		printf("  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	puts("\nSee 'vfioadm COMMAND --help' and vfioadm(8).");
+}
+
+/* Stdout is checked once, at the end (as git does): a full disk must not exit 0. */
+static int finish(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			cli_error("error writing output: %s", strerror(errno));
+		return code ? code : EXIT_FAILED;
+	}
+	return code;
+}
+
+static int run_command(struct cli *cli, const struct cli_command *cmd, const char *root,
+		       int argc, char **argv)
+{
+	int r = vfioadm_new(root, &cli->ctx);
+	if (r < 0) {
+		cli_error("cannot use root '%s': %s", root, strerror(-r));
+		return EXIT_USAGE;
+	}
+	vfioadm_set_log_fn(cli->ctx, log_to_stderr, cli);
+	int code = cmd->run(cli, argc, argv);
+	cli->ctx = vfioadm_unref(cli->ctx);
+	names_done();
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
+	};
+	struct cli cli = { .prog = "vfioadm" };
+	const char *root = getenv("VFIOADM_ROOT");
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': root = optarg; break;
+		case 'v': cli.verbose++; break;
+		case 'h': print_main_usage(); return finish(EXIT_OK);
+		case 'V': puts("vfioadm " VFIOADM_VERSION); return finish(EXIT_OK);
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		print_main_usage();
+		return EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	int cargc = argc - optind;
+	char **cargv = argv + optind; /* cargv[0] is the command's name, as getopt expects */
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (!streq(commands[i]->name, name))
+			continue;
+		optind = 0; /* full getopt reset for the command's own options */
+		return finish(run_command(&cli, commands[i], root, cargc, cargv));
+	}
+	cli_error("'%s' is not a vfioadm command; see 'vfioadm --help'", name);
+	return EXIT_USAGE;
+}

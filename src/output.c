@@ -186,7 +186,7 @@ static void vfio_text(const struct vfioadm_device_info *info, char *buf, size_t 
 
 void print_list_header(void)
 {
-	printf("%-12s  %-9s  %-9s  %-14s  %5s  %-20s  %-16s  %s\n", "BDF", "CLASS", "ID",
+	printf("%-12s  %-12s  %-9s  %-14s  %5s  %-20s  %-16s  %s\n", "BDF", "CLASS", "ID",
 	       "DRIVER", "GROUP", "VFIO", "SRIOV", "NAME");
 }
 
@@ -199,7 +199,7 @@ void print_list_row(const struct vfioadm_device_info *info)
 	sriov_text(info, sriov, sizeof(sriov));
 	const char *vendor = names_vendor((uint16_t)info->ids.vendor);
 	const char *device = names_device((uint16_t)info->ids.vendor, (uint16_t)info->ids.device);
-	printf("%-12s  %-9s  %-9s  %-14s  %5s  %-20s  %-16s  %s%s%s\n", info->bdf,
+	printf("%-12s  %-12s  %-9s  %-14s  %5s  %-20s  %-16s  %s%s%s\n", info->bdf,
 	       vfioadm_class_short_name(info->ids.base_class), id, dash(info->driver),
 	       info->iommu_group >= 0 ? group : "-", vfio, sriov, dash(vendor),
 	       device ? " " : "", device ? device : "");

@@ -1,0 +1,33 @@
+# TAP helpers for guest scenarios (busybox sh). Source it; end with done_testing.
+_n=0
+_failed=0
+
+ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
+
+# check DESC CMD…: passes when CMD exits 0; its output is shown as a TAP comment otherwise.
+check() {
+	_d=$1; shift
+	if "$@" >/tmp/check.out 2>&1; then ok "$_d"; else not_ok "$_d"; sed 's/^/#   /' /tmp/check.out; fi
+}
+
+# check_fails DESC CODE CMD…: passes when CMD exits with exactly CODE.
+check_exit() {
+	_d=$1; _want=$2; shift 2
+	"$@" >/tmp/check.out 2>&1
+	_rc=$?
+	if [ "$_rc" = "$_want" ]; then ok "$_d"; else
+		not_ok "$_d"; echo "#   exit $_rc, wanted $_want"; sed 's/^/#   /' /tmp/check.out; fi
+}
+
+# is GOT EXPECTED DESC
+is() {
+	if [ "$1" = "$2" ]; then ok "$3"; else
+		not_ok "$3"; echo "#   got:      '$1'"; echo "#   expected: '$2'"; fi
+}
+
+done_testing() { echo "1..$_n"; [ "$_failed" = 0 ]; }
+
+# Helpers to read the kernel's view directly.
+sysfs_driver() { [ -e "/sys/bus/pci/devices/$1/driver" ] && basename "$(readlink "/sys/bus/pci/devices/$1/driver")" || echo null; }
+sysfs_group() { [ -e "/sys/bus/pci/devices/$1/iommu_group" ] && basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")" || echo null; }

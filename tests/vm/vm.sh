@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# vfioadm's real-kernel test bed: boot Debian's kernel in QEMU (TCG) with a busybox
+# initramfs that holds vfioadm, the kernel modules a scenario needs and the scenario, then
+# relay the scenario's TAP. One boot per scenario. A guest that does not boot, or a scenario
+# that does not report, is a failure ("Bail out!"), never a skip.
+#
+#   tests/vm/vm.sh BUILD_DIR SCENARIO [--keep]
+#
+# BUILD_DIR holds src/vfioadm and lib/libvfioadm.so* (a meson build directory).
+# Environment: VFIOADM_VM_CACHE (default ~/.cache/vfioadm-vm), VFIOADM_VM_KERNEL (a release
+# under /lib/modules with /boot/vmlinuz-<release>; default: the newest Debian *-amd64 one),
+# VFIOADM_VM_TIMEOUT (seconds per boot, default 300), VFIOADM_VM_LOGDIR (keep logs there).
+# Fixture capture: a scenario may write a tarball to /dev/vdb's raw disk ("results disk");
+# the host extracts it to $VFIOADM_VM_LOGDIR/<scenario>.results.tar.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+builddir=$(cd "${1:?usage: vm.sh BUILD_DIR SCENARIO}" && pwd)
+scenario=${2:?usage: vm.sh BUILD_DIR SCENARIO}
+keep=${3:-}
+scen_file=$here/scenarios/$scenario.sh
+cache=${VFIOADM_VM_CACHE:-$HOME/.cache/vfioadm-vm}
+timeout_s=${VFIOADM_VM_TIMEOUT:-300}
+
+bail() { echo "1..1"; echo "not ok 1 - $scenario: $*"; echo "Bail out! $*"; exit 1; }
+
+[ -f "$scen_file" ] || bail "no scenario $scen_file"
+for tool in qemu-system-x86_64 busybox cpio depmod modprobe; do
+	command -v "$tool" >/dev/null || PATH=$PATH:/sbin:/usr/sbin command -v "$tool" >/dev/null ||
+		bail "missing $tool: run tests/vm/install-deps.sh (Debian packages)"
+done
+export PATH=$PATH:/sbin:/usr/sbin
+
+pick_kernel() {
+	if [ -n "${VFIOADM_VM_KERNEL:-}" ]; then echo "$VFIOADM_VM_KERNEL"; return; fi
+	local rel
+	for rel in $(ls /lib/modules | sort -V -r); do
+		if [ -f "/boot/vmlinuz-$rel" ] && [ -d "/usr/src/linux-headers-$rel" ]; then
+			echo "$rel"; return
+		fi
+	done
+}
+rel=$(pick_kernel)
+[ -n "$rel" ] || bail "no kernel with headers: run tests/vm/install-deps.sh"
+kdir=/lib/modules/$rel
+
+# ---- test kernel modules: built once per kernel and source version, cached ----
+build_test_modules() {
+	local sum out
+	sum=$(cat "$here"/kmod/* | sha256sum | cut -c1-16)
+	out=$cache/$rel/kmod-$sum
+	if [ ! -f "$out/.done" ]; then
+		rm -rf "$out"; mkdir -p "$out"
+		cp "$here"/kmod/* "$out"/
+		make -s -C "/usr/src/linux-headers-$rel" M="$out" modules >"$out/build.log" 2>&1 ||
+			{ cat "$out/build.log" >&2; bail "test modules failed to build (see above)"; }
+		touch "$out/.done"
+	fi
+	echo "$out"
+}
+
+# Scenario header lines: "# extra: mod…" (test modules to install), "# load: mod…" (kernel
+# modules the guest loads at boot, like a host's udev would), "# qemu: args" (extra devices).
+header() { sed -n "s/^# $1: //p" "$scen_file" | tr '\n' ' '; }
+
+copy_with_libs() { # copy an executable and its shared-library closure into $root
+	local bin=$1 dest=$2 lib
+	mkdir -p "$root$(dirname "$dest")"
+	cp -L "$bin" "$root$dest"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
+	done
+}
+
+build_initramfs() {
+	local kmods=$1 m f
+	root=$work/root
+	mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,usr/lib,usr/sbin,usr/share/misc,scenario}
+	cp /bin/busybox "$root/bin/busybox"
+	for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"; done
+	copy_with_libs "$(command -v kmod)" /usr/bin/kmod
+	copy_with_libs "$(command -v jq)" /usr/bin/jq
+	for a in modprobe insmod rmmod lsmod depmod modinfo; do ln -sf /usr/bin/kmod "$root/sbin/$a"; done
+	cp -a "$builddir"/lib/libvfioadm.so* "$root/usr/lib/"
+	copy_with_libs "$builddir/src/vfioadm" /usr/sbin/vfioadm
+	for f in "$builddir"/tests/vm/*; do # guest helpers built with the project (holders…)
+		[ -x "$f" ] && [ -f "$f" ] && copy_with_libs "$f" "/usr/sbin/$(basename "$f")"
+	done
+	[ -f /usr/share/misc/pci.ids ] && cp /usr/share/misc/pci.ids "$root/usr/share/misc/"
+	# kernel modules: the closure of what the scenario loads plus the standard host drivers
+	for m in vfio_pci vfio_iommu_type1 mdev nvme e1000e virtio_net virtio_pci virtio_blk \
+		 virtio_console virtio_balloon ahci lpc_ich i2c_i801 $(header load); do
+		modprobe -S "$rel" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}'
+	done | sort -u | while read -r f; do
+		mkdir -p "$root$(dirname "$f")"; cp "$f" "$root$f"
+	done
+	cp "$kdir"/modules.{order,builtin,builtin.modinfo} "$root$kdir/" 2>/dev/null || true
+	mkdir -p "$root$kdir/extra"
+	for m in $(header extra); do cp "$kmods/$m.ko" "$root$kdir/extra/"; done
+	depmod -b "$root" "$rel"
+	echo "$rel" >"$root/etc/kernel-release"
+	header load >"$root/etc/load-modules"
+	cp "$here/guest/init" "$root/init"
+	cp "$here/guest/lib.sh" "$here/guest/capture.sh" "$root/scenario/"
+	cp "$scen_file" "$root/scenario/run.sh"
+	chmod +x "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initrd.img"
+}
+
+run_qemu() {
+	local log=$work/serial.log
+	truncate -s 64M "$work/nvme.img"
+	truncate -s 32M "$work/results.img"
+	# The standard device set (documented in tests/vm/README.md):
+	#   00:10.0 edu (no host driver)          00:11.0 root port -> nvme PF (SR-IOV, 8 VFs)
+	#   00:12.0 root port -> e1000e            00:13.0 virtio-net
+	#   00:14.0 root port -> x3130 switch: downstream 0 -> e1000e, downstream 1 -> a
+	#           two-function virtio device (one group of two endpoints)
+	#   00:15.0 virtio-blk results disk        00:1f.x ICH9 (one multi-function group)
+	# shellcheck disable=SC2046
+	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
+		-accel tcg -M q35,kernel-irqchip=split -cpu max -smp 2 -m 1536 \
+		-device intel-iommu,intremap=on,caching-mode=on \
+		-kernel "/boot/vmlinuz-$rel" -initrd "$work/initrd.img" \
+		-append "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 rdinit=/init $(header cmdline)" \
+		-display none -monitor none -no-reboot -serial "file:$log" \
+		-qmp "unix:$work/qmp.sock,server=on,wait=off" \
+		-device edu,addr=0x10 \
+		-device pcie-root-port,id=rp1,chassis=1,addr=0x11 \
+		-device nvme-subsys,id=nvs0 \
+		-device nvme,id=nvme0,serial=vfioadm-pf,subsys=nvs0,bus=rp1,sriov_max_vfs=8,sriov_vq_flexible=16,sriov_vi_flexible=8,max_ioqpairs=20,msix_qsize=20 \
+		-drive file="$work/nvme.img",if=none,id=nvmd,format=raw \
+		-device nvme-ns,drive=nvmd,bus=nvme0,nsid=1 \
+		-device pcie-root-port,id=rp2,chassis=2,addr=0x12 \
+		-netdev user,id=n1,restrict=on -device e1000e,netdev=n1,bus=rp2 \
+		-netdev user,id=n2,restrict=on -device virtio-net-pci,netdev=n2,addr=0x13 \
+		-device pcie-root-port,id=rp3,chassis=3,addr=0x14 \
+		-device x3130-upstream,id=up0,bus=rp3 \
+		-device xio3130-downstream,id=dn0,bus=up0,chassis=4,slot=0 \
+		-device xio3130-downstream,id=dn1,bus=up0,chassis=5,slot=1 \
+		-netdev user,id=n3,restrict=on -device e1000e,netdev=n3,bus=dn0 \
+		-device virtio-serial-pci,bus=dn1,addr=0.0,multifunction=on \
+		-device virtio-balloon-pci,bus=dn1,addr=0.1 \
+		-drive file="$work/results.img",if=none,id=res,format=raw \
+		-device virtio-blk-pci,drive=res,addr=0x15 \
+		$(header qemu) </dev/null >"$work/qemu.out" 2>&1 &
+	qemu_pid=$!
+	if [ -f "$here/scenarios/$scenario.host" ]; then # host-side actions (QMP hot-unplug…)
+		QMP_SOCK=$work/qmp.sock SERIAL_LOG=$log bash "$here/scenarios/$scenario.host" || true
+	fi
+	wait "$qemu_pid" || echo "qemu exited with $?" >>"$work/qemu.out"
+}
+
+relay_tap() {
+	local log=$work/serial.log
+	tr -d '\r' <"$log" >"$work/serial.txt"
+	if ! grep -q '^VFIOADM-SCENARIO-BEGIN' "$work/serial.txt"; then
+		tail -n 40 "$work/serial.txt" >&2 || true; cat "$work/qemu.out" >&2
+		bail "guest did not boot to the scenario (serial log above)"
+	fi
+	sed -n '/^VFIOADM-SCENARIO-BEGIN/,/^VFIOADM-SCENARIO-END/p' "$work/serial.txt" |
+		grep -E '^(ok|not ok|1\.\.|#|Bail out!)' || true
+	if ! grep -q '^VFIOADM-SCENARIO-END' "$work/serial.txt"; then
+		tail -n 40 "$work/serial.txt" >&2
+		echo "Bail out! scenario did not finish (timeout ${timeout_s}s or guest crash)"
+		return 1
+	fi
+}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/vfioadm-vm.XXXXXX")
+cleanup() {
+	local logdir=${VFIOADM_VM_LOGDIR:-$builddir/vm-logs}
+	mkdir -p "$logdir"
+	cp "$work/serial.txt" "$logdir/$scenario.serial.log" 2>/dev/null ||
+		cp "$work/serial.log" "$logdir/$scenario.serial.log" 2>/dev/null || true
+	if [ -f "$work/results.img" ] && [ "$(head -c 5 "$work/results.img" | od -An -c | tr -d ' ')" != "" ]; then
+		tar -tf "$work/results.img" >/dev/null 2>&1 && cp "$work/results.img" "$logdir/$scenario.results.tar"
+	fi
+	[ "$keep" = --keep ] && echo "# kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+
+kmods=$(build_test_modules)
+build_initramfs "$kmods"
+run_qemu
+relay_tap

@@ -161,6 +161,11 @@ static int run_show(struct cli *cli, int argc, char **argv)
 		cli_error("%s: no such PCI device (see 'vfioadm list')", bdf);
 		return EXIT_FAILED;
 	}
+	if (r == -EXDEV) {
+		cli_error("%s: its sysfs link leads outside the root '%s'; refusing to follow it",
+			  bdf, vfioadm_get_root(cli->ctx));
+		return EXIT_FAILED;
+	}
 	if (r < 0) {
 		cli_error("%s: cannot read the device: %s", bdf, strerror(-r));
 		return EXIT_FAILED;

@@ -1,0 +1,25 @@
+#!/bin/bash
+# Install everything vfioadm needs to build and to run its whole test suite, from Debian
+# bookworm's packages. Idempotent; run as root (or it uses sudo).
+set -euo pipefail
+SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+pkgs=(
+	# build
+	gcc pkg-config meson ninja-build libkmod-dev libjson-c-dev libpci-dev pci.ids
+	# tests
+	jq valgrind kmod pciutils
+	# fuzzing (libFuzzer)
+	clang libclang-rt-14-dev
+	# the real-kernel test bed: Debian's kernel + matching headers (one transaction pins the
+	# same ABI), QEMU, busybox for the guest, cpio for the initramfs, make for the test modules
+	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio make
+)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing: ${missing[*]}"
+	$SUDO apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

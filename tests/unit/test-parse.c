@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Unit tests of the pure parsers: BDF, modalias, class names. */
+#include <errno.h>
+
+#include "vfioadm/vfioadm.h"
+#include "tap.h"
+
+static void bdf_good(const char *in, const char *want)
+{
+	char out[VFIOADM_BDF_MAX] = "";
+	int r = vfioadm_bdf_normalize(in, out);
+	is_int(r, 0, "bdf '%s' accepted", in);
+	is_str(out, want, "bdf '%s' normalised", in);
+}
+
+static void bdf_bad(const char *in)
+{
+	char out[VFIOADM_BDF_MAX] = "untouched";
+	is_int(vfioadm_bdf_normalize(in, out), -EINVAL, "bdf '%s' rejected", in ? in : "(null)");
+}
+
+static void test_bdf(void)
+{
+	bdf_good("0000:01:00.0", "0000:01:00.0");
+	bdf_good("01:00.0", "0000:01:00.0");
+	bdf_good("0000:3B:1F.7", "0000:3b:1f.7");
+	bdf_good("10000:00:00.0", "10000:00:00.0");   /* VMD domains are wider */
+	bdf_good("ffffffff:ff:1f.7", "ffffffff:ff:1f.7");
+	const char *bad[] = {
+		"", "0", "1:0.0", "01:00", "01:00.8", "01:20.0", "0000:01:00.0\n", " 01:00.0",
+		"000:01:00.0", "123456789:01:00.0", "0000:01:00.0.0", "0000-01-00.0", "g0:00.0",
+		"0000:01:00.", "0000::00.0", "01:00.0/../x", "0000:01:00:0", NULL,
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		bdf_bad(bad[i]);
+}
+
+static void test_modalias(void)
+{
+	struct vfioadm_modalias m;
+	int r = vfioadm_modalias_parse("pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02", &m);
+	is_int(r, 0, "modalias of the nvme PF parses");
+	is_int(m.vendor, 0x1b36, "vendor");
+	is_int(m.device, 0x0010, "device");
+	is_int(m.subvendor, 0x1af4, "subvendor");
+	is_int(m.subdevice, 0x1100, "subdevice");
+	is_int(m.base_class, 0x01, "base class");
+	is_int(m.sub_class, 0x08, "sub class");
+	is_int(m.prog_if, 0x02, "prog-if");
+	const char *bad[] = {
+		"",
+		"pci:v00001b36d00000010sv00001AF4sd00001100bc01sc08i02",   /* lower case hex */
+		"pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02\n", /* trailing newline */
+		"pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i0",    /* short */
+		"pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08",
+		"usb:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02",
+		"vfio_pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02",
+		"pci:v0001B36d00000010sv00001AF4sd00001100bc01sc08i02",
+		"pci:v00011B36d00000010sv00001AF4sd00001100bc01sc08i02",   /* vendor > 16 bits */
+		"pci:v*d00000010sv00001AF4sd00001100bc01sc08i02",          /* a pattern, not a modalias */
+		"pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02x",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		is_int(vfioadm_modalias_parse(bad[i], &m), -EINVAL, "modalias %zu rejected", i);
+	is_int(vfioadm_modalias_parse(NULL, &m), -EINVAL, "NULL modalias rejected");
+}
+
+static void test_class(void)
+{
+	is_str(vfioadm_class_short_name(0x02), "net", "class 02 is net");
+	is_str(vfioadm_class_short_name(0x01), "storage", "class 01 is storage");
+	is_str(vfioadm_class_short_name(0x03), "display", "class 03 is display");
+	is_str(vfioadm_class_short_name(0xff), "other", "class ff is other");
+	is_str(vfioadm_class_short_name(0x42), "other", "unassigned class is other");
+	is_int(vfioadm_class_from_short_name("net"), 0x02, "net -> 02");
+	is_int(vfioadm_class_from_short_name("other"), 0xff, "other -> ff");
+	is_int(vfioadm_class_from_short_name("nett"), -EINVAL, "unknown class name rejected");
+	is_int(vfioadm_class_from_short_name(""), -EINVAL, "empty class name rejected");
+	for (int c = 0; c < 0x14; c++)
+		is_int(vfioadm_class_from_short_name(vfioadm_class_short_name((uint8_t)c)), c,
+		       "class %02x round-trips", c);
+}
+
+int main(void)
+{
+	test_bdf();
+	test_modalias();
+	test_class();
+	return tap_done();
+}

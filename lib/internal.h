@@ -8,6 +8,8 @@
 #include "macro.h"
 #include "vfioadm/vfioadm.h"
 
+struct kmod_ctx;
+
 #define EXPORT __attribute__((visibility("default")))
 
 struct vfioadm_device {
@@ -26,7 +28,31 @@ struct vfioadm_ctx {
 	char release[65];
 	struct vfioadm_device **devices;  /* snapshot from vfioadm_scan() */
 	size_t n_devices;
+	struct alias_state *alias;        /* lib/alias.c: alias tables, deny list, cache */
+	struct kmod_ctx *kmod;            /* lib/kmod.c, created on first use */
 };
+
+void alias_state_free(struct vfioadm_ctx *ctx);
+
+/* ---- lib/kmod.c: the only user of libkmod ---- */
+typedef int (*module_name_fn)(void *data, const char *module);
+typedef int (*alias_fn)(void *data, const char *pattern, const char *module);
+int kmod_ctx_get(struct vfioadm_ctx *ctx, struct kmod_ctx **ret);
+void kmod_ctx_free(struct vfioadm_ctx *ctx);
+/* The modules modprobe would consider for @key, in libkmod's order. Returns count or -errno. */
+int kmod_lookup_modules(struct vfioadm_ctx *ctx, const char *key, module_name_fn fn, void *data);
+/* Every `alias PATTERN MODULE` line of modprobe.d. */
+int kmod_config_pins(struct vfioadm_ctx *ctx, alias_fn fn, void *data);
+/* The alias patterns in a module's own modinfo. */
+int kmod_module_aliases(struct vfioadm_ctx *ctx, const char *module, alias_fn fn, void *data);
+
+/* ---- lib/alias.c pure helpers (unit-tested) ---- */
+/* Score a vfio_pci: pattern: wildcard fields among v d sv sd bc sc i (a missing field counts
+ * as a wildcard; a literal with modpost's trailing '*', "i00*", counts as literal) and the
+ * number of literal hex digits. Returns 0 or -EINVAL when it is not a vfio_pci: pattern. */
+int alias_pattern_score(const char *pattern, int *ret_wildcards, int *ret_digits);
+/* Candidate order: fewer wildcards, more digits, earlier modules.alias line. */
+int candidate_cmp(const void *a, const void *b);
 
 /* log.c-style helpers (lib/root.c) */
 void vfioadm_log(struct vfioadm_ctx *ctx, int prio, const char *fmt, ...) _printf_(3, 4);

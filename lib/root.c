@@ -63,6 +63,8 @@ EXPORT struct vfioadm_ctx *vfioadm_unref(struct vfioadm_ctx *ctx)
 	if (!ctx || --ctx->refcount > 0)
 		return NULL;
 	vfioadm_snapshot_free(ctx);
+	alias_state_free(ctx);
+	kmod_ctx_free(ctx);
 	if (ctx->root_fd >= 0)
 		close(ctx->root_fd);
 	free(ctx->root);

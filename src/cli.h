@@ -28,7 +28,7 @@ struct cli_command {
 	const char *summary;
 };
 
-extern const struct cli_command cmd_list, cmd_show;
+extern const struct cli_command cmd_list, cmd_show, cmd_match;
 
 /* Messages: one line each, on stderr, prefixed with the program name. */
 void cli_error(const char *fmt, ...) _printf_(1, 2);
@@ -49,13 +49,19 @@ const char *names_class(uint8_t base, uint8_t sub);
 void names_done(void);
 
 /* src/output.c */
-struct json_object *json_device_obj(const struct vfioadm_device_info *info, bool detail);
+/* @m: the recommended VFIO driver (vfioadm_match), or NULL when it could not be chosen. */
+struct json_object *json_device_obj(const struct vfioadm_device_info *info,
+				    const struct vfioadm_match *m, bool detail);
+/* src/cmd-match.c */
+struct json_object *json_vfio_driver_obj(const struct vfioadm_match *m);
+/* Report a vfioadm_match() failure for @what once; returns the exit code. */
+int cli_match_error(struct cli *cli, const char *what, int r, const struct vfioadm_match_opts *opts);
 /* Print one JSON value the way every command prints it (pretty, 2-space indent). */
 int json_print(struct json_object *obj);
 /* Stream a top-level array without holding every element in memory at once. */
 void json_array_begin(void);
 void json_array_item(struct json_object *obj); /* takes ownership */
 void json_array_end(void);
-void print_device_text(const struct vfioadm_device_info *info);
+void print_device_text(const struct vfioadm_device_info *info, const struct vfioadm_match *m);
 void print_list_header(void);
-void print_list_row(const struct vfioadm_device_info *info);
+void print_list_row(const struct vfioadm_device_info *info, const struct vfioadm_match *m);

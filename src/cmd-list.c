@@ -64,6 +64,22 @@ static int check_glob(const char *glob)
 	return 0;
 }
 
+/* The recommended VFIO driver, or NULL; a failure is reported once, not per device. */
+static struct vfioadm_match *recommend(struct cli *cli, const struct vfioadm_device_info *info,
+				       bool *warned)
+{
+	struct vfioadm_match *m;
+	int r = vfioadm_match(cli->ctx, info->modalias, NULL, &m);
+	if (r >= 0)
+		return m;
+	if (!*warned && r != -EINVAL) {
+		cli_warn("no recommended VFIO driver (vfio_driver is null):");
+		cli_match_error(cli, info->bdf, r, NULL);
+	}
+	*warned = true;
+	return NULL;
+}
+
 static int run_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -107,14 +123,17 @@ static int run_list(struct cli *cli, int argc, char **argv)
 		json_array_begin();
 	else
 		print_list_header();
+	bool warned = false;
 	vfioadm_for_each_device(dev, cli->ctx) {
 		const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);
 		if (!filter_matches(&f, info))
 			continue;
+		struct vfioadm_match *m = recommend(cli, info, &warned);
 		if (json)
-			json_array_item(json_device_obj(info, false));
+			json_array_item(json_device_obj(info, m, false));
 		else
-			print_list_row(info);
+			print_list_row(info, m);
+		vfioadm_match_free(m);
 	}
 	if (json)
 		json_array_end();
@@ -171,10 +190,13 @@ static int run_show(struct cli *cli, int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);
+	bool warned = false;
+	struct vfioadm_match *m = recommend(cli, info, &warned);
 	if (json)
-		json_print(json_device_obj(info, true));
+		json_print(json_device_obj(info, m, true));
 	else
-		print_device_text(info);
+		print_device_text(info, m);
+	vfioadm_match_free(m);
 	vfioadm_device_free(dev);
 	return EXIT_OK;
 }

@@ -11,6 +11,7 @@
 static const struct cli_command *const commands[] = {
 	&cmd_list,
 	&cmd_show,
+	&cmd_match,
 };
 
 static const char *const main_usage[] = {

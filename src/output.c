@@ -101,7 +101,8 @@ static void add_detail(struct json_object *o, const struct vfioadm_device_info *
 	add(o, "mdev_types", types);
 }
 
-struct json_object *json_device_obj(const struct vfioadm_device_info *info, bool detail)
+struct json_object *json_device_obj(const struct vfioadm_device_info *info,
+				    const struct vfioadm_match *m, bool detail)
 {
 	const struct vfioadm_modalias *id = &info->ids;
 	struct json_object *o = json_object_new_object();
@@ -121,6 +122,7 @@ struct json_object *json_device_obj(const struct vfioadm_device_info *info, bool
 	add(o, "vfio", json_vfio_obj(info));
 	add(o, "numa_node", jint_or_null(info->numa_node));
 	add(o, "sriov", json_sriov_obj(info));
+	add(o, "vfio_driver", m ? json_vfio_driver_obj(m) : NULL);
 	if (detail)
 		add_detail(o, info);
 	return o;
@@ -186,11 +188,11 @@ static void vfio_text(const struct vfioadm_device_info *info, char *buf, size_t 
 
 void print_list_header(void)
 {
-	printf("%-12s  %-12s  %-9s  %-14s  %5s  %-20s  %-16s  %s\n", "BDF", "CLASS", "ID",
-	       "DRIVER", "GROUP", "VFIO", "SRIOV", "NAME");
+	printf("%-12s  %-12s  %-9s  %-14s  %5s  %-20s  %-16s  %-16s  %s\n", "BDF", "CLASS", "ID",
+	       "DRIVER", "GROUP", "VFIO", "SRIOV", "VFIO-DRIVER", "NAME");
 }
 
-void print_list_row(const struct vfioadm_device_info *info)
+void print_list_row(const struct vfioadm_device_info *info, const struct vfioadm_match *m)
 {
 	char id[16], group[16], vfio[80], sriov[48];
 	snprintf(id, sizeof(id), "%04x:%04x", info->ids.vendor, info->ids.device);
@@ -199,9 +201,9 @@ void print_list_row(const struct vfioadm_device_info *info)
 	sriov_text(info, sriov, sizeof(sriov));
 	const char *vendor = names_vendor((uint16_t)info->ids.vendor);
 	const char *device = names_device((uint16_t)info->ids.vendor, (uint16_t)info->ids.device);
-	printf("%-12s  %-12s  %-9s  %-14s  %5s  %-20s  %-16s  %s%s%s\n", info->bdf,
+	printf("%-12s  %-12s  %-9s  %-14s  %5s  %-20s  %-16s  %-16s  %s%s%s\n", info->bdf,
 	       vfioadm_class_short_name(info->ids.base_class), id, dash(info->driver),
-	       info->iommu_group >= 0 ? group : "-", vfio, sriov, dash(vendor),
+	       info->iommu_group >= 0 ? group : "-", vfio, sriov, m ? m->module : "-", dash(vendor),
 	       device ? " " : "", device ? device : "");
 }
 
@@ -210,7 +212,7 @@ static void print_field(const char *key, const char *val)
 	printf("%-18s %s\n", key, dash(val));
 }
 
-void print_device_text(const struct vfioadm_device_info *info)
+void print_device_text(const struct vfioadm_device_info *info, const struct vfioadm_match *m)
 {
 	const struct vfioadm_modalias *id = &info->ids;
 	char buf[160];
@@ -240,6 +242,10 @@ void print_device_text(const struct vfioadm_device_info *info)
 		       dash(info->group_members[i].driver));
 	vfio_text(info, buf, sizeof(buf));
 	print_field("vfio:", info->vfio.bound ? buf : "not bound");
+	if (m)
+		snprintf(buf, sizeof(buf), "%s%s%s%s%s", m->module, m->driver[0] ? " (driver " : "",
+			 m->driver, m->driver[0] ? ")" : "", m->warnings & VFIOADM_MATCH_WARN_TIE ? ", tie" : "");
+	print_field("vfio driver:", m ? buf : NULL);
 	if (info->vfio.cdev[0])
 		print_field("vfio cdev:", info->vfio.cdev);
 	sriov_text(info, buf, sizeof(buf));

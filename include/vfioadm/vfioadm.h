@@ -149,6 +149,85 @@ int vfioadm_device_read(struct vfioadm_ctx *ctx, const char *bdf, unsigned fill,
 struct vfioadm_device *vfioadm_device_free(struct vfioadm_device *dev);
 const struct vfioadm_device_info *vfioadm_device_get_info(const struct vfioadm_device *dev);
 
+/* ---- choosing the VFIO driver (lib/alias.c) ---------------------------------------- */
+
+#define VFIOADM_PATTERN_MAX 96
+
+enum vfioadm_alias_source {
+	VFIOADM_ALIAS_INDEX,    /* modules.alias */
+	VFIOADM_ALIAS_BUILTIN,  /* modules.builtin.modinfo */
+	VFIOADM_ALIAS_MODINFO,  /* the module file's own alias info */
+	VFIOADM_ALIAS_CONFIG,   /* an `alias` line in modprobe.d: the admin's pin */
+	VFIOADM_ALIAS_UNKNOWN,  /* libkmod named the module, no pattern could be found */
+};
+
+struct vfioadm_candidate {
+	char module[VFIOADM_NAME_MAX];
+	char pattern[VFIOADM_PATTERN_MAX];   /* the alias pattern that matched the key */
+	int wildcards;                       /* wildcard fields among v d sv sd bc sc i */
+	int literal_digits;                  /* hex digits the pattern pins down */
+	int line;                            /* line in modules.alias; 0 when not from there */
+	enum vfioadm_alias_source source;
+	bool denied;                         /* on the context's deny list */
+};
+
+enum vfioadm_match_reason {
+	VFIOADM_MATCH_RANKED,     /* the most specific candidate alias won */
+	VFIOADM_MATCH_PINNED,     /* modprobe.d alias lines decided (they hide the indexes) */
+	VFIOADM_MATCH_FORCED,     /* the caller named the driver */
+	VFIOADM_MATCH_GENERIC,    /* the caller asked for vfio-pci */
+	VFIOADM_MATCH_FALLBACK,   /* no usable candidate: generic vfio-pci */
+};
+
+enum vfioadm_match_warning {
+	VFIOADM_MATCH_WARN_TIE = 1 << 0,          /* another module ranked equal */
+	VFIOADM_MATCH_WARN_NO_ALIAS = 1 << 1,     /* forced module has no alias for this device */
+	VFIOADM_MATCH_WARN_NO_PCI_DRIVER = 1 << 2,/* module loaded, but registers no PCI driver */
+	VFIOADM_MATCH_WARN_DENIED = 1 << 3,       /* a better candidate is on the deny list */
+};
+
+struct vfioadm_match {
+	char key[VFIOADM_MODALIAS_MAX + 8];  /* "vfio_pci:v…" */
+	size_t n_candidates;
+	struct vfioadm_candidate *candidates;/* best first */
+	int chosen;                          /* index into candidates, -1 when none applies */
+	char module[VFIOADM_NAME_MAX];       /* the chosen module */
+	char driver[VFIOADM_NAME_MAX];       /* its PCI driver name, "" until the module is loaded */
+	bool loaded;                         /* the module is loaded (or built in) */
+	char tie_module[VFIOADM_NAME_MAX];   /* with VFIOADM_MATCH_WARN_TIE */
+	enum vfioadm_match_reason reason;
+	unsigned warnings;                   /* enum vfioadm_match_warning */
+};
+
+struct vfioadm_match_opts {
+	const char *driver;  /* a named VFIO driver or module, NULL: choose */
+	bool generic;        /* force vfio-pci */
+};
+
+/*
+ * vfioadm_set_deny_list: modules never chosen automatically ("never auto-pick X"). The list
+ * is copied. Returns: 0, -EINVAL for a malformed module name, -ENOMEM.
+ */
+int vfioadm_set_deny_list(struct vfioadm_ctx *ctx, const char *const *modules, size_t n);
+
+/*
+ * vfioadm_match: choose the VFIO driver for a device with this modalias, the way the kernel
+ * documents it: candidates are the modules modprobe would consider for "vfio_" + modalias
+ * (libkmod; modprobe.d alias lines first and alone), ranked by fewest wildcard fields, then
+ * more literal hex digits, then earlier line in modules.alias. Results are cached per
+ * modalias. Free with vfioadm_match_free().
+ * Returns: 0; -EINVAL malformed modalias or opts->driver (not a driver name, or not a VFIO
+ * driver: no vfio_pci: alias); -ENOENT no module directory, or no vfio-pci to fall back to.
+ */
+int vfioadm_match(struct vfioadm_ctx *ctx, const char *modalias,
+		  const struct vfioadm_match_opts *opts, struct vfioadm_match **ret);
+struct vfioadm_match *vfioadm_match_free(struct vfioadm_match *m);
+/* A driver or module name we are willing to write into sysfs: [A-Za-z0-9_-]{1,63}. */
+bool vfioadm_driver_name_valid(const char *name);
+/* Module name -> its PCI driver name from /sys/module/<m>/drivers/pci:<name>.
+ * Returns: 0, -ENOENT module not loaded, -ENODEV loaded but no PCI driver. */
+int vfioadm_module_driver(struct vfioadm_ctx *ctx, const char *module, char ret[VFIOADM_NAME_MAX]);
+
 #ifdef __cplusplus
 }
 #endif

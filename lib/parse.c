@@ -20,12 +20,15 @@ static bool hex_exact(const char **s, int n, uint32_t *ret)
 	return true;
 }
 
-/* Upper-case hex only, as in a modalias. */
+/* Upper-case hex only, as in a modalias. Stops at the first bad character (or the NUL):
+ * never looks past the end of the string. */
 static bool hex_upper_exact(const char **s, int n, uint32_t *ret)
 {
-	for (int i = 0; i < n; i++)
-		if (islower((unsigned char)(*s)[i]))
+	for (int i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)(*s)[i];
+		if (!isxdigit(c) || islower(c))
 			return false;
+	}
 	return hex_exact(s, n, ret);
 }
 

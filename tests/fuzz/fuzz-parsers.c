@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libFuzzer target for every parser of untrusted text: BDFs (command line), modaliases
+ * (sysfs), vfio_pci: alias patterns (modules.alias, modprobe.d), class names, driver names.
+ * Checks invariants, not just absence of crashes: an accepted BDF normalises to a fixed point,
+ * an accepted modalias re-formats to itself, a pattern's counts stay in range.
+ */
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	if (!s)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+
+	char bdf[VFIOADM_BDF_MAX], again[VFIOADM_BDF_MAX];
+	if (vfioadm_bdf_normalize(s, bdf) == 0) {
+		assert(vfioadm_bdf_normalize(bdf, again) == 0);
+		assert(strcmp(bdf, again) == 0);
+	}
+
+	struct vfioadm_modalias m;
+	if (vfioadm_modalias_parse(s, &m) == 0) {
+		char out[VFIOADM_MODALIAS_MAX];
+		snprintf(out, sizeof(out), "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", m.vendor,
+			 m.device, m.subvendor, m.subdevice, m.base_class, m.sub_class, m.prog_if);
+		assert(strcmp(out, s) == 0);
+	}
+
+	int w, d;
+	if (alias_pattern_score(s, &w, &d) == 0)
+		assert(w >= 0 && w <= 7 && d >= 0 && (size_t)d <= size);
+
+	int c = vfioadm_class_from_short_name(s);
+	assert(c == -EINVAL || (c >= 0 && c <= 0xff));
+	if (vfioadm_driver_name_valid(s))
+		assert(!strchr(s, '/') && !strchr(s, '\n') && strlen(s) < VFIOADM_NAME_MAX);
+	free(s);
+	return 0;
+}

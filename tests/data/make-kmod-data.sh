@@ -25,7 +25,7 @@ rm -rf "$out"
 mkdir -p "$out/lib/modules/$rel" "$out/etc/modprobe.d" "$out/proc/sys/kernel"
 for f in modules.alias modules.alias.bin modules.dep modules.dep.bin modules.builtin \
 	 modules.builtin.bin modules.builtin.alias.bin modules.builtin.modinfo modules.softdep \
-	 modules.devname modules.order; do
+	 modules.devname modules.order modules.symbols modules.symbols.bin; do
 	cp "$m/$f" "$out/lib/modules/$rel/"
 done
 echo "$rel" >"$out/proc/sys/kernel/osrelease"

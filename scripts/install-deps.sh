@@ -13,6 +13,10 @@ pkgs=(
 	# the real-kernel test bed: Debian's kernel + matching headers (one transaction pins the
 	# same ABI), QEMU, busybox for the guest, cpio for the initramfs, make for the test modules
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio make
+	# the full guest flavour (a debootstrap'd Debian booted with systemd + udev)
+	debootstrap qemu-utils e2fsprogs
+	# benchmarks against the peers
+	hyperfine time driverctl dpdk
 )
 missing=()
 for p in "${pkgs[@]}"; do

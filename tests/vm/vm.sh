@@ -11,7 +11,8 @@
 # BUILD_DIR holds src/vfioadm and lib/libvfioadm.so* (a meson build directory).
 # Environment: VFIOADM_VM_CACHE (default ~/.cache/vfioadm-vm), VFIOADM_VM_KERNEL (a release
 # under /lib/modules with /boot/vmlinuz-<release>; default: the newest Debian *-amd64 one),
-# VFIOADM_VM_TIMEOUT (seconds per boot, default 300), VFIOADM_VM_LOGDIR (keep logs there).
+# VFIOADM_VM_TIMEOUT (seconds per boot, default 300), VFIOADM_VM_LOGDIR (keep logs there),
+# VFIOADM_VM_ACCEL (tcg, kvm, or auto: KVM only if a probe guest boots with it; cached).
 # Fixture capture: a scenario may write a tarball to /dev/vdb's raw disk ("results disk");
 # the host extracts it to $VFIOADM_VM_LOGDIR/<scenario>.results.tar.
 set -euo pipefail
@@ -62,7 +63,8 @@ build_test_modules() {
 }
 
 # Scenario header lines: "# extra: mod…" (test modules to install), "# load: mod…" (kernel
-# modules the guest loads at boot, like a host's udev would), "# qemu: args" (extra devices).
+# modules the guest loads at boot, like a host's udev would), "# qemu: args" (extra devices),
+# "# flavour: full" (boot the cached debootstrap'd Debian with systemd + udev instead of busybox).
 header() { sed -n "s/^# $1: //p" "$scen_file" | tr '\n' ' '; }
 
 copy_with_libs() { # copy an executable and its shared-library closure into $root
@@ -72,6 +74,41 @@ copy_with_libs() { # copy an executable and its shared-library closure into $roo
 	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
 		[ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
 	done
+}
+
+flavour=$(sed -n 's/^# flavour: //p' "$scen_file")
+flavour=${flavour:-fast}
+
+# The full flavour: the initramfs only mounts the cached Debian root and carries the payload.
+build_full_initramfs() {
+	local kmods=$1 m f p
+	root=$work/root
+	p=$root/payload
+	mkdir -p "$root"/{bin,sbin,proc,sys,dev,newroot} "$p"/usr/local/{sbin,lib} "$p/scenario" \
+		"$p/etc" "$p$kdir/extra"
+	cp /bin/busybox "$root/bin/busybox"
+	for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"; done
+	copy_with_libs "$(command -v kmod)" /usr/bin/kmod
+	ln -sf /usr/bin/kmod "$root/sbin/modprobe"
+	for m in virtio_pci virtio_blk ext4; do
+		modprobe -S "$rel" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}'
+	done | sort -u | while read -r f; do mkdir -p "$root$(dirname "$f")"; cp "$f" "$root$f"; done
+	cp "$kdir"/modules.{order,builtin,builtin.modinfo} "$root$kdir/" 2>/dev/null || true
+	depmod -b "$root" "$rel"
+	cp -a "$builddir"/lib/libvfioadm.so* "$p/usr/local/lib/"
+	cp "$builddir/src/vfioadm" "$p/usr/local/sbin/"
+	for f in "$builddir"/tests/vm/*; do [ -x "$f" ] && [ -f "$f" ] && cp "$f" "$p/usr/local/sbin/"; done
+	for m in $(header extra); do cp "$kmods/$m.ko" "$p$kdir/extra/"; done
+	header load >"$p/etc/vfioadm-load-modules"
+	cp "$here/guest/lib.sh" "$here/guest/capture.sh" "$p/scenario/"
+	cp "$scen_file" "$p/scenario/run.sh"
+	cp "$here/guest/init-full" "$root/init"
+	chmod +x "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initrd.img"
+	local img
+	img=$("$here/full-image.sh" "$rel" "$cache") || bail "could not build the full guest image"
+	qemu-img create -q -f qcow2 -b "$img" -F raw "$work/root.qcow2"
+	full_args="-drive file=$work/root.qcow2,if=none,id=rootd,format=qcow2 -device virtio-blk-pci,drive=rootd,addr=0x16"
 }
 
 build_initramfs() {
@@ -109,6 +146,30 @@ build_initramfs() {
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initrd.img"
 }
 
+# KVM only if a guest really boots with it here (it exists on these machines but cannot boot
+# stock kernels): probed once per kernel with a trivial initramfs, the answer cached.
+pick_accel() {
+	local probe=$cache/$rel/accel
+	case ${VFIOADM_VM_ACCEL:-auto} in tcg|kvm) echo "$VFIOADM_VM_ACCEL"; return ;; esac
+	if [ ! -f "$probe" ]; then
+		local d; d=$(mktemp -d)
+		mkdir -p "$d/r/bin" "$d/r/proc"
+		cp /bin/busybox "$d/r/bin/"; ln -s busybox "$d/r/bin/sh"
+		printf '#!/bin/sh\n/bin/busybox echo VFIOADM-KVM-OK\n/bin/busybox poweroff -f\n' >"$d/r/init"
+		chmod +x "$d/r/init"
+		(cd "$d/r" && find . | cpio -o -H newc --quiet) | gzip -1 >"$d/i.img"
+		echo tcg >"$probe"
+		if [ -w /dev/kvm ] && timeout -k 5 40 qemu-system-x86_64 -accel kvm -M q35 -m 512 \
+			-kernel "/boot/vmlinuz-$rel" -initrd "$d/i.img" -append "console=ttyS0 panic=-1" \
+			-display none -monitor none -no-reboot -serial "file:$d/log" </dev/null >/dev/null 2>&1 &&
+			grep -q VFIOADM-KVM-OK "$d/log"; then
+			echo kvm >"$probe"
+		fi
+		rm -rf "$d"
+	fi
+	cat "$probe"
+}
+
 run_qemu() {
 	local log=$work/serial.log
 	truncate -s 64M "$work/nvme.img"
@@ -121,7 +182,7 @@ run_qemu() {
 	#   00:15.0 virtio-blk results disk        00:1f.x ICH9 (one multi-function group)
 	# shellcheck disable=SC2046
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
-		-accel tcg -M q35,kernel-irqchip=split -cpu max -smp 2 -m 1536 \
+		-accel "$(pick_accel)" -M q35,kernel-irqchip=split -cpu max -smp 2 -m 2048 \
 		-device intel-iommu,intremap=on,caching-mode=on \
 		-kernel "/boot/vmlinuz-$rel" -initrd "$work/initrd.img" \
 		-append "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 rdinit=/init $(header cmdline)" \
@@ -145,7 +206,7 @@ run_qemu() {
 		-device virtio-balloon-pci,bus=dn1,addr=0.1 \
 		-drive file="$work/results.img",if=none,id=res,format=raw \
 		-device virtio-blk-pci,drive=res,addr=0x15 \
-		$(header qemu) </dev/null >"$work/qemu.out" 2>&1 &
+		${full_args:-} $(header qemu) </dev/null >"$work/qemu.out" 2>&1 &
 	qemu_pid=$!
 	if [ -f "$here/scenarios/$scenario.host" ]; then # host-side actions (QMP hot-unplug…)
 		QMP_SOCK=$work/qmp.sock SERIAL_LOG=$log bash "$here/scenarios/$scenario.host" || true
@@ -183,6 +244,6 @@ cleanup() {
 trap cleanup EXIT
 
 kmods=$(build_test_modules)
-build_initramfs "$kmods"
+if [ "$flavour" = full ]; then build_full_initramfs "$kmods"; else build_initramfs "$kmods"; fi
 run_qemu
 relay_tap

@@ -30,6 +30,10 @@ struct vfioadm_ctx {
 	size_t n_devices;
 	struct alias_state *alias;        /* lib/alias.c: alias tables, deny list, cache */
 	struct kmod_ctx *kmod;            /* lib/kmod.c, created on first use */
+	vfioadm_action_fn action_fn;
+	void *action_data;
+	bool dry_run;
+	int lock_fd;                      /* -EBADF when not holding the run lock */
 };
 
 void alias_state_free(struct vfioadm_ctx *ctx);
@@ -45,6 +49,36 @@ int kmod_lookup_modules(struct vfioadm_ctx *ctx, const char *key, module_name_fn
 int kmod_config_pins(struct vfioadm_ctx *ctx, alias_fn fn, void *data);
 /* The alias patterns in a module's own modinfo. */
 int kmod_module_aliases(struct vfioadm_ctx *ctx, const char *module, alias_fn fn, void *data);
+
+int kmod_load(struct vfioadm_ctx *ctx, const char *module);
+
+/* ---- lib/write.c: the one sysfs writer, the journal ---- */
+/* Write @value to @path (under root) in one write(): no O_CREAT, no following a final link.
+ * Narrated first; a no-op in dry-run mode. Returns 0 or -errno (the kernel's answer). */
+int sysfs_write(struct vfioadm_ctx *ctx, const char *path, const char *value);
+void narrate(struct vfioadm_ctx *ctx, const char *verb, const char *path, const char *value);
+/* Writes are for the live host only. */
+bool ctx_is_host(const struct vfioadm_ctx *ctx);
+
+struct journal {
+	char bdf[VFIOADM_BDF_MAX];
+	char orig_driver[VFIOADM_NAME_MAX];     /* "" unbound */
+	char orig_override[VFIOADM_NAME_MAX];   /* "" unset */
+	char target[VFIOADM_NAME_MAX];
+	char state[16];                          /* "binding", "bound" */
+	long long started;
+};
+int journal_write(struct vfioadm_ctx *ctx, const struct journal *j);
+int journal_read(struct vfioadm_ctx *ctx, const char *bdf, struct journal *ret);
+int journal_remove(struct vfioadm_ctx *ctx, const char *bdf);
+/* Parse a journal's text (exposed for the unit tests and the fuzzer). */
+int journal_parse(const char *text, struct journal *ret);
+
+/* ---- lib/report.c ---- */
+int report_add(struct vfioadm_report *r, enum vfioadm_blocker_kind kind, const char *subject,
+	       const char *detail, int pid, bool forceable);
+/* Processes with an fd open on any of @paths (NULL-terminated): one OPEN blocker each. */
+int report_holders(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const char *const *paths);
 
 /* ---- lib/alias.c pure helpers (unit-tested) ---- */
 /* Score a vfio_pci: pattern: wildcard fields among v d sv sd bc sc i (a missing field counts

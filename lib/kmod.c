@@ -120,3 +120,23 @@ int kmod_module_aliases(struct vfioadm_ctx *ctx, const char *module, alias_fn fn
 	kmod_module_unref(mod);
 	return r;
 }
+
+int kmod_load(struct vfioadm_ctx *ctx, const char *module)
+{
+	narrate(ctx, "load", module, NULL);
+	if (ctx->dry_run)
+		return 0;
+	if (!ctx_is_host(ctx))
+		return -EROFS;
+	struct kmod_ctx *k;
+	int r = kmod_ctx_get(ctx, &k);
+	if (r < 0)
+		return r;
+	struct kmod_module *mod;
+	if ((r = kmod_module_new_from_name(k, module, &mod)) < 0)
+		return r;
+	/* an explicit request, as `modprobe NAME`: blacklists do not apply; loaded is fine */
+	r = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+	kmod_module_unref(mod);
+	return r == -EEXIST ? 0 : r;
+}

@@ -26,6 +26,7 @@ EXPORT int vfioadm_new(const char *root, struct vfioadm_ctx **ret_ctx)
 		return -ENOMEM;
 	ctx->refcount = 1;
 	ctx->root_fd = -EBADF;
+	ctx->lock_fd = -EBADF;
 
 	char abs[PATH_MAX] = "";
 	if (root && *root && !streq(root, "/")) {
@@ -65,6 +66,7 @@ EXPORT struct vfioadm_ctx *vfioadm_unref(struct vfioadm_ctx *ctx)
 	vfioadm_snapshot_free(ctx);
 	alias_state_free(ctx);
 	kmod_ctx_free(ctx);
+	vfioadm_unlock(ctx);
 	if (ctx->root_fd >= 0)
 		close(ctx->root_fd);
 	free(ctx->root);

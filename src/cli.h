@@ -28,7 +28,7 @@ struct cli_command {
 	const char *summary;
 };
 
-extern const struct cli_command cmd_list, cmd_show, cmd_match;
+extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unbind, cmd_check;
 
 /* Messages: one line each, on stderr, prefixed with the program name. */
 void cli_error(const char *fmt, ...) _printf_(1, 2);
@@ -52,6 +52,9 @@ void names_done(void);
 /* @m: the recommended VFIO driver (vfioadm_match), or NULL when it could not be chosen. */
 struct json_object *json_device_obj(const struct vfioadm_device_info *info,
 				    const struct vfioadm_match *m, bool detail);
+/* src/cmd-bind.c: blockers in words, and as JSON (shared with check) */
+void print_blocker(const struct vfioadm_blocker *b, int group);
+struct json_object *json_report_array(const struct vfioadm_report *r);
 /* src/cmd-match.c */
 struct json_object *json_vfio_driver_obj(const struct vfioadm_match *m);
 /* Report a vfioadm_match() failure for @what once; returns the exit code. */

@@ -12,6 +12,9 @@ static const struct cli_command *const commands[] = {
 	&cmd_list,
 	&cmd_show,
 	&cmd_match,
+	&cmd_bind,
+	&cmd_unbind,
+	&cmd_check,
 };
 
 static const char *const main_usage[] = {

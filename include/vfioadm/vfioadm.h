@@ -228,6 +228,99 @@ bool vfioadm_driver_name_valid(const char *name);
  * Returns: 0, -ENOENT module not loaded, -ENODEV loaded but no PCI driver. */
 int vfioadm_module_driver(struct vfioadm_ctx *ctx, const char *module, char ret[VFIOADM_NAME_MAX]);
 
+/* ---- changing things: narration, dry run, lock (lib/write.c) ------------------------ */
+
+/* Every change is narrated before it happens ("write", "load", …), so --dry-run can print
+ * the exact sysfs writes in order; in dry-run mode nothing is written. */
+typedef void (*vfioadm_action_fn)(void *data, const char *verb, const char *path, const char *value);
+void vfioadm_set_action_fn(struct vfioadm_ctx *ctx, vfioadm_action_fn fn, void *data);
+void vfioadm_set_dry_run(struct vfioadm_ctx *ctx, bool dry_run);
+/*
+ * vfioadm_lock: serialise vfioadm runs that change devices (/run/lock/vfioadm.lock). Waits up
+ * to @timeout_ms; @ret_holder gets the pid of the run that holds it when we time out.
+ * Returns: 0, -ETIMEDOUT, -errno.
+ */
+int vfioadm_lock(struct vfioadm_ctx *ctx, int timeout_ms, int *ret_holder);
+void vfioadm_unlock(struct vfioadm_ctx *ctx);
+
+/* ---- what stands in the way (lib/group.c, lib/inuse.c) ------------------------------ */
+
+enum vfioadm_blocker_kind {
+	VFIOADM_BLOCK_NO_IOMMU,        /* no IOMMU group, noiommu mode off */
+	VFIOADM_BLOCK_NOIOMMU_MODE,    /* unsafe noiommu group (warning) */
+	VFIOADM_BLOCK_BRIDGE,          /* vfio-pci refuses bridges */
+	VFIOADM_BLOCK_PF_WITH_VFS,     /* vfio-pci refuses a PF with VFs enabled */
+	VFIOADM_BLOCK_NETDEV,          /* a network interface with addresses or routes */
+	VFIOADM_BLOCK_BLOCKDEV,        /* a block device mounted, swapped on, or held (dm/md) */
+	VFIOADM_BLOCK_OPEN,            /* a process holds a node of the device or its group */
+	VFIOADM_BLOCK_GROUP_MEMBER,    /* another group member is on a non-VFIO host driver */
+	VFIOADM_BLOCK_UNBOUND,         /* the device is bound to no driver (check) */
+	VFIOADM_BLOCK_JOURNAL,         /* a journal left by an interrupted run */
+};
+
+struct vfioadm_blocker {
+	enum vfioadm_blocker_kind kind;
+	char subject[64];      /* a BDF, an interface, a /dev node */
+	char detail[160];      /* a driver, an address, a mount point, a command line */
+	int pid;               /* VFIOADM_BLOCK_OPEN */
+	bool forceable;        /* --force may override it */
+};
+
+struct vfioadm_report {
+	size_t n;
+	struct vfioadm_blocker *v;
+};
+struct vfioadm_report *vfioadm_report_free(struct vfioadm_report *r);
+
+/* Host use of one function: its netdevs, block devices and open nodes. Returns: 0, -errno. */
+int vfioadm_check_in_use(struct vfioadm_ctx *ctx, const char *bdf, struct vfioadm_report **ret);
+/*
+ * Viability of an IOMMU group: every member must be unbound or on a driver that manages DMA
+ * itself (any VFIO driver, pci-stub, pcieport); processes holding the group node or a member's
+ * VFIO cdev. Returns: 0 (an empty report is viable), -ENOENT no such group, -errno.
+ */
+int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, struct vfioadm_report **ret);
+/* Journals of runs that were interrupted (bind started, never finished): BDFs, one per entry. */
+int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret);
+
+/* ---- bind and release (lib/bind.c) -------------------------------------------------- */
+
+struct vfioadm_bind_opts {
+	struct vfioadm_match_opts match;
+	bool force;          /* override the forceable refusals */
+	int timeout_ms;      /* for unbind, probe and verification (default 10 s) */
+};
+
+struct vfioadm_outcome {
+	char bdf[VFIOADM_BDF_MAX];
+	char module[VFIOADM_NAME_MAX];      /* the chosen VFIO module */
+	char driver[VFIOADM_NAME_MAX];      /* the chosen driver (bind) or restored one (unbind) */
+	char prev_driver[VFIOADM_NAME_MAX]; /* what it was on before */
+	bool changed;                       /* false: already in the wanted state */
+	bool rolled_back;                   /* a failure was undone */
+	char reason[256];                   /* the kernel's own words when a probe failed */
+	struct vfioadm_report *refusal;     /* why it was refused (with -EBUSY) */
+};
+void vfioadm_outcome_done(struct vfioadm_outcome *o);
+
+/*
+ * vfioadm_bind: move one function to its VFIO driver as a transaction: choose (vfioadm_match),
+ * load the module, refuse what would hurt the host, journal the prior state, write
+ * driver_override, unbind (abandoned after the timeout, never hung on), bind, verify. Any
+ * failure restores the prior driver and driver_override.
+ * Returns: 0; -EINVAL bad input; -EBUSY refused (o->refusal says why); -EROFS under a --root
+ * that is not the live host; other -errno: failed and rolled back (o->reason).
+ */
+int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
+		 struct vfioadm_outcome *o);
+/*
+ * vfioadm_unbind: give the function back: restore what its journal recorded (driver and
+ * driver_override), or with no journal clear driver_override and let the kernel's default
+ * driver probe. Recovers journals of interrupted runs. Returns as vfioadm_bind().
+ */
+int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
+		   struct vfioadm_outcome *o);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The bind engine: take a function from its host driver to its VFIO driver and back as a
+ * transaction. The prior state is journalled before anything changes; any failure restores
+ * it; an unbind that blocks (a VFIO device still open) is abandoned after the timeout instead
+ * of hanging vfioadm.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define DEFAULT_TIMEOUT_MS 10000
+
+struct state {
+	char driver[VFIOADM_NAME_MAX];
+	char override[VFIOADM_NAME_MAX];
+	bool vfio;
+	int group;
+	unsigned base_class, sub_class;
+	unsigned numvfs;
+};
+
+static int read_state(struct vfioadm_ctx *ctx, const char *bdf, struct state *st)
+{
+	struct vfioadm_device *dev;
+	int r = vfioadm_device_read(ctx, bdf, VFIOADM_FILL_BASIC, &dev);
+	if (r < 0)
+		return r;
+	const struct vfioadm_device_info *i = vfioadm_device_get_info(dev);
+	memset(st, 0, sizeof(*st));
+	strcpy(st->driver, i->driver);
+	strcpy(st->override, i->has_driver_override ? i->driver_override : "");
+	st->vfio = i->vfio.bound;
+	st->group = i->iommu_group;
+	st->base_class = i->ids.base_class;
+	st->sub_class = i->ids.sub_class;
+	st->numvfs = i->sriov.role == VFIOADM_SRIOV_PF ? i->sriov.numvfs : 0;
+	vfioadm_device_free(dev);
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until the function is on @driver ("" = unbound), with vfio-dev/ when @need_vfio:
+ * probing may be asynchronous (nvme). Returns 0 or -ETIMEDOUT (-ENODEV if it vanished). */
+static int wait_for(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, bool need_vfio,
+		    int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+	for (;;) {
+		struct state st;
+		int r = read_state(ctx, bdf, &st);
+		if (r < 0)
+			return r;
+		if (streq(st.driver, driver) && (!need_vfio || st.vfio))
+			return 0;
+		if (now_ms() >= end)
+			return -ETIMEDOUT;
+		usleep(20 * 1000);
+	}
+}
+
+/* ---- the kernel's reason, from /dev/kmsg ---- */
+
+static int kmsg_open(struct vfioadm_ctx *ctx)
+{
+	if (!ctx_is_host(ctx) || ctx->dry_run)
+		return -EBADF;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* The last kernel message about @bdf since kmsg_open(), e.g. "probe with driver X failed". */
+static void kmsg_reason(int fd, const char *bdf, char *out, size_t size)
+{
+	char rec[2048];
+	ssize_t n;
+	if (fd < 0)
+		return;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue; /* EPIPE: records were overwritten; go on */
+		rec[n] = '\0';
+		char *msg = strchr(rec, ';');
+		if (!msg || !strstr(msg, bdf))
+			continue;
+		msg[strcspn(msg, "\n")] = '\0';
+		snprintf(out, size, "%s", msg + 1);
+	}
+}
+
+/* ---- sysfs steps ---- */
+
+/* Write in a child process, waiting at most @timeout_ms: the kernel blocks an unbind writer
+ * while a VFIO device is open, and a bind writer for as long as the probe takes. On timeout
+ * the child is left to finish on its own; *ret_child says which, so a rollback can wait for it. */
+static int timed_write(struct vfioadm_ctx *ctx, const char *path, const char *value, int timeout_ms,
+		       pid_t *ret_child)
+{
+	narrate(ctx, "write", path, value);
+	if (ctx->dry_run)
+		return 0;
+	if (!ctx_is_host(ctx))
+		return -EROFS;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			_exit(errno & 0xff);
+		_exit(write(fd, value, strlen(value)) < 0 ? errno & 0xff : 0);
+	}
+	long long end = now_ms() + timeout_ms;
+	for (;;) {
+		int status;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			return WIFEXITED(status) ? -WEXITSTATUS(status) : -EIO;
+		if (w < 0)
+			return -errno;
+		if (now_ms() >= end) {
+			if (ret_child)
+				*ret_child = pid;
+			return -ETIMEDOUT;
+		}
+		usleep(5 * 1000);
+	}
+}
+
+/* Give an abandoned writer up to @grace_ms more. Returns true when it has finished. */
+static bool reap(pid_t child, int grace_ms)
+{
+	long long end = now_ms() + grace_ms;
+	while (child > 0) {
+		if (waitpid(child, NULL, WNOHANG) != 0)
+			return true;
+		if (now_ms() >= end)
+			return false;
+		usleep(10 * 1000);
+	}
+	return true;
+}
+
+static int unbind_driver(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, int timeout_ms)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", driver);
+	return timed_write(ctx, path, bdf, timeout_ms, NULL);
+}
+
+static int bind_driver_timed(struct vfioadm_ctx *ctx, const char *bdf, const char *driver,
+			     int timeout_ms, pid_t *ret_child)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", driver);
+	int r = timed_write(ctx, path, bdf, timeout_ms, ret_child);
+	if (r == -ENOENT) /* no bind file: let the PCI core probe (driver_override decides) */
+		r = timed_write(ctx, "/sys/bus/pci/drivers_probe", bdf, timeout_ms, ret_child);
+	return r;
+}
+
+static int bind_driver(struct vfioadm_ctx *ctx, const char *bdf, const char *driver)
+{
+	return bind_driver_timed(ctx, bdf, driver, DEFAULT_TIMEOUT_MS, NULL);
+}
+
+static int write_override(struct vfioadm_ctx *ctx, const char *bdf, const char *value)
+{
+	char path[96];
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
+	return sysfs_write(ctx, path, *value ? value : "\n");
+}
+
+/* Put the function back on @driver ("" = none) with @override, and check it took. */
+static int restore(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, const char *override,
+		   int timeout_ms)
+{
+	struct state st;
+	int r = read_state(ctx, bdf, &st);
+	if (r < 0)
+		return r;
+	if (st.driver[0] && !streq(st.driver, driver) &&
+	    (r = unbind_driver(ctx, bdf, st.driver, timeout_ms)) < 0)
+		return r;
+	if ((r = write_override(ctx, bdf, override)) < 0)
+		return r;
+	if (*driver && !streq(st.driver, driver) && (r = bind_driver(ctx, bdf, driver)) < 0)
+		return r;
+	return ctx->dry_run ? 0 : wait_for(ctx, bdf, driver, false, timeout_ms);
+}
+
+/* ---- bind ---- */
+
+static bool noiommu_mode(struct vfioadm_ctx *ctx)
+{
+	char v[8] = "";
+	_cleanup_close_ int fd = root_open(ctx, "/sys/module/vfio/parameters/enable_unsafe_noiommu_mode", O_RDONLY);
+	return fd >= 0 && attr_read(fd, "", v, sizeof(v)) > 0 && (v[0] == 'Y' || v[0] == '1');
+}
+
+static int precheck(struct vfioadm_ctx *ctx, const char *bdf, const struct state *st,
+		    const struct vfioadm_bind_opts *opts, struct vfioadm_outcome *o)
+{
+	struct vfioadm_report *r = NULL;
+	int rr = vfioadm_check_in_use(ctx, bdf, &r);
+	if (rr < 0)
+		return rr;
+	if (st->group < 0 && !noiommu_mode(ctx))
+		report_add(r, VFIOADM_BLOCK_NO_IOMMU, bdf, "", 0, false);
+	if (st->base_class == 0x06 && (st->sub_class == 0x04 || st->sub_class == 0x09))
+		report_add(r, VFIOADM_BLOCK_BRIDGE, bdf, st->driver, 0, false);
+	if (st->numvfs > 0) {
+		char n[32];
+		snprintf(n, sizeof(n), "%u VFs", st->numvfs);
+		report_add(r, VFIOADM_BLOCK_PF_WITH_VFS, bdf, n, 0, false);
+	}
+	bool refuse = false;
+	for (size_t i = 0; i < r->n; i++)
+		refuse |= !r->v[i].forceable || !opts->force;
+	if (!refuse) {
+		vfioadm_report_free(r);
+		return 0;
+	}
+	o->refusal = r;
+	return -EBUSY;
+}
+
+/* Choose and load the VFIO driver; its PCI driver name is known once the module is in. */
+static int choose_driver(struct vfioadm_ctx *ctx, const char *modalias,
+			 const struct vfioadm_bind_opts *opts, struct vfioadm_outcome *o)
+{
+	struct vfioadm_match *m;
+	int r = vfioadm_match(ctx, modalias, &opts->match, &m);
+	if (r < 0)
+		return r;
+	strcpy(o->module, m->module);
+	strcpy(o->driver, m->driver);
+	vfioadm_match_free(m);
+	if ((r = kmod_load(ctx, o->module)) < 0) {
+		snprintf(o->reason, sizeof(o->reason), "loading module %s: %s", o->module, strerror(-r));
+		return r;
+	}
+	r = vfioadm_module_driver(ctx, o->module, o->driver);
+	if (r < 0 && ctx->dry_run) {
+		/* not loaded in a dry run: the usual naming, said to be a guess */
+		for (char *p = strcpy(o->driver, o->module); *p; p++)
+			*p = *p == '_' ? '-' : *p;
+		narrate(ctx, "assume", o->driver, "driver name of the module once loaded");
+		return 0;
+	}
+	if (r < 0)
+		snprintf(o->reason, sizeof(o->reason), "module %s registers no PCI driver", o->module);
+	return r < 0 ? -ENODEV : 0;
+}
+
+static int bind_steps(struct vfioadm_ctx *ctx, const char *bdf, const struct state *st,
+		      int timeout_ms, struct vfioadm_outcome *o)
+{
+	int r = write_override(ctx, bdf, o->driver);
+	if (r < 0)
+		return r;
+	if (st->driver[0] && (r = unbind_driver(ctx, bdf, st->driver, timeout_ms)) < 0) {
+		if (r == -ETIMEDOUT)
+			snprintf(o->reason, sizeof(o->reason), "unbinding from %s did not finish in %d ms: "
+				 "the device is in use", st->driver, timeout_ms);
+		return r;
+	}
+	if (getenv("VFIOADM_TEST_PAUSE_AFTER_UNBIND")) /* test hook: a run killed mid-transaction */
+		sleep((unsigned)atoi(getenv("VFIOADM_TEST_PAUSE_AFTER_UNBIND")));
+	pid_t child = 0;
+	if ((r = bind_driver_timed(ctx, bdf, o->driver, timeout_ms, &child)) < 0) {
+		if (r == -ETIMEDOUT) {
+			snprintf(o->reason, sizeof(o->reason), "%s did not finish probing in %d ms", o->driver, timeout_ms);
+			/* the probe is still running in the kernel: let it end before undoing it */
+			if (!reap(child, 2 * timeout_ms + 5000))
+				snprintf(o->reason, sizeof(o->reason), "%s is still probing after %d ms",
+					 o->driver, 3 * timeout_ms + 5000);
+		}
+		return r;
+	}
+	if (ctx->dry_run)
+		return 0;
+	r = wait_for(ctx, bdf, o->driver, true, timeout_ms);
+	if (r == -ETIMEDOUT)
+		snprintf(o->reason, sizeof(o->reason), "%s did not finish probing in %d ms", o->driver, timeout_ms);
+	return r;
+}
+
+/* Undo a failed bind: back to exactly the recorded state, and the journal with it. */
+static int roll_back(struct vfioadm_ctx *ctx, const struct state *st, const struct journal *prev,
+		     int timeout_ms, struct vfioadm_outcome *o, int err)
+{
+	int r = restore(ctx, o->bdf, st->driver, st->override, timeout_ms);
+	if (r == -ENODEV) { /* it is gone (hot-unplugged): nothing left to restore or record */
+		journal_remove(ctx, o->bdf);
+		snprintf(o->reason, sizeof(o->reason), "the device disappeared during the operation");
+		return -ENODEV;
+	}
+	if (r < 0)
+		return err; /* the journal stays: `vfioadm unbind` retries, `check` reports it */
+	o->rolled_back = true;
+	if (prev)
+		journal_write(ctx, prev);
+	else
+		journal_remove(ctx, o->bdf);
+	return err;
+}
+
+EXPORT void vfioadm_outcome_done(struct vfioadm_outcome *o)
+{
+	o->refusal = vfioadm_report_free(o->refusal);
+}
+
+static int begin(struct vfioadm_ctx *ctx, const char *bdf, struct vfioadm_outcome *o, struct state *st)
+{
+	memset(o, 0, sizeof(*o));
+	int r = vfioadm_bdf_normalize(bdf, o->bdf);
+	if (r < 0)
+		return r;
+	if (!ctx_is_host(ctx) && !ctx->dry_run)
+		return -EROFS;
+	return read_state(ctx, o->bdf, st);
+}
+
+EXPORT int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
+			struct vfioadm_outcome *o)
+{
+	struct state st;
+	int timeout = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	int r = begin(ctx, bdf, o, &st);
+	if (r < 0)
+		return r;
+	strcpy(o->prev_driver, st.driver);
+	char modalias[VFIOADM_MODALIAS_MAX];
+	struct vfioadm_device *dev;
+	if ((r = vfioadm_device_read(ctx, o->bdf, VFIOADM_FILL_BASIC, &dev)) < 0)
+		return r;
+	strcpy(modalias, vfioadm_device_get_info(dev)->modalias);
+	vfioadm_device_free(dev);
+	if ((r = choose_driver(ctx, modalias, opts, o)) < 0)
+		return r;
+	if (streq(st.driver, o->driver) && st.vfio)
+		return 0; /* already there: touch nothing */
+	if ((r = precheck(ctx, o->bdf, &st, opts, o)) < 0)
+		return r;
+
+	struct journal j = { .started = (long long)time(NULL) };
+	strcpy(j.bdf, o->bdf);
+	strcpy(j.orig_driver, st.driver);
+	strcpy(j.orig_override, st.override);
+	strcpy(j.target, o->driver);
+	strcpy(j.state, "binding");
+	struct journal prev;
+	bool rebinding = journal_read(ctx, o->bdf, &prev) == 0;
+	if (rebinding) { /* from one VFIO driver to another: the host's state is the older one */
+		strcpy(j.orig_driver, prev.orig_driver);
+		strcpy(j.orig_override, prev.orig_override);
+	}
+	if ((r = journal_write(ctx, &j)) < 0)
+		return r;
+	o->changed = true;
+	_cleanup_close_ int kmsg = kmsg_open(ctx);
+	r = bind_steps(ctx, o->bdf, &st, timeout, o);
+	if (r >= 0) {
+		strcpy(j.state, "bound");
+		return journal_write(ctx, &j);
+	}
+	if (!o->reason[0])
+		kmsg_reason(kmsg, o->bdf, o->reason, sizeof(o->reason));
+	return roll_back(ctx, &st, rebinding ? &prev : NULL, timeout, o, r);
+}
+
+/* ---- unbind ---- */
+
+static int unbind_precheck(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
+			   struct vfioadm_outcome *o)
+{
+	struct vfioadm_report *r = NULL;
+	int rr = vfioadm_check_in_use(ctx, bdf, &r);
+	if (rr < 0)
+		return rr;
+	bool refuse = false;
+	for (size_t i = 0; i < r->n; i++)
+		refuse |= r->v[i].kind == VFIOADM_BLOCK_OPEN && !opts->force;
+	if (!refuse) {
+		vfioadm_report_free(r);
+		return 0;
+	}
+	o->refusal = r;
+	return -EBUSY;
+}
+
+EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
+			  struct vfioadm_outcome *o)
+{
+	struct state st;
+	int timeout = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	int r = begin(ctx, bdf, o, &st);
+	if (r < 0)
+		return r;
+	strcpy(o->prev_driver, st.driver);
+	struct journal j;
+	bool journalled = journal_read(ctx, o->bdf, &j) == 0;
+	if (!journalled && !st.vfio && !st.override[0])
+		return 0; /* not ours and not on VFIO: nothing to give back */
+	if (journalled && streq(st.driver, j.orig_driver) && streq(st.override, j.orig_override)) {
+		strcpy(o->driver, st.driver);
+		return journal_remove(ctx, o->bdf); /* already back (an interrupted run's leftover) */
+	}
+	if ((r = unbind_precheck(ctx, o->bdf, opts, o)) < 0)
+		return r;
+	o->changed = true;
+	_cleanup_close_ int kmsg = kmsg_open(ctx);
+	if (journalled) {
+		strcpy(o->driver, j.orig_driver);
+		r = restore(ctx, o->bdf, j.orig_driver, j.orig_override, timeout);
+	} else {
+		/* no record: clear the override and let the kernel's default driver probe */
+		r = write_override(ctx, o->bdf, "");
+		if (r >= 0 && st.driver[0])
+			r = unbind_driver(ctx, o->bdf, st.driver, timeout);
+		if (r >= 0)
+			r = sysfs_write(ctx, "/sys/bus/pci/drivers_probe", o->bdf);
+		if (r >= 0 && !ctx->dry_run) {
+			usleep(100 * 1000); /* async probes: give the default driver a moment */
+			struct state now;
+			if (read_state(ctx, o->bdf, &now) == 0)
+				strcpy(o->driver, now.driver);
+		}
+	}
+	if (r >= 0)
+		return journalled ? journal_remove(ctx, o->bdf) : 0;
+	kmsg_reason(kmsg, o->bdf, o->reason, sizeof(o->reason));
+	/* never leave it driverless: back onto the VFIO driver it came from */
+	if (st.driver[0] && restore(ctx, o->bdf, st.driver, st.override, timeout) == 0)
+		o->rolled_back = true;
+	return r;
+}

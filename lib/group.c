@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * IOMMU-group viability (kernel >= 5.19): every member unbound or on a driver that declares
+ * driver_managed_dma — any VFIO driver (the member has vfio-dev/), pci-stub, pcieport — and
+ * nobody holding the group node or a member's VFIO cdev open.
+ */
+#include <fcntl.h>
+
+#include "internal.h"
+
+static bool driver_manages_dma(int mfd, const char *driver)
+{
+	if (!*driver || streq(driver, "pci-stub") || streq(driver, "pcieport"))
+		return true;
+	_cleanup_close_ int v = dir_openat(mfd, "vfio-dev");
+	if (v >= 0)
+		return true;
+	return startswith(driver, "vfio") && strstr(driver, "pci"); /* kernels before vfio-dev/ */
+}
+
+/* One member: a blocker if its driver uses the DMA API; its cdev node, for the holder scan. */
+static int check_member(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const char *gdir,
+			const char *name, char cdev[VFIOADM_PATH_MAX])
+{
+	char path[PATH_MAX], driver[VFIOADM_NAME_MAX] = "";
+	snprintf(path, sizeof(path), "%s/%s", gdir, name);
+	_cleanup_close_ int mfd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	if (mfd < 0)
+		return 0; /* removed meanwhile */
+	if (link_basename(mfd, "driver", driver, sizeof(driver)) < 0)
+		driver[0] = '\0';
+	cdev[0] = '\0';
+	_cleanup_close_ int vfd = dir_openat(mfd, "vfio-dev");
+	if (vfd >= 0) {
+		_cleanup_closedir_ DIR *d = fdopendir(vfd);
+		struct dirent *de;
+		if (d) {
+			vfd = -EBADF;
+			while ((de = readdir(d)))
+				if (startswith(de->d_name, "vfio"))
+					snprintf(cdev, VFIOADM_PATH_MAX, "/dev/vfio/devices/%.28s", de->d_name);
+		}
+	}
+	if (driver_manages_dma(mfd, driver))
+		return 0;
+	return report_add(r, VFIOADM_BLOCK_GROUP_MEMBER, name, driver, 0, false);
+}
+
+static int blocker_cmp(const void *a, const void *b)
+{
+	const struct vfioadm_blocker *x = a, *y = b;
+	if (x->kind != y->kind)
+		return (int)x->kind - (int)y->kind;
+	return strcmp(x->subject, y->subject);
+}
+
+EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, struct vfioadm_report **ret)
+{
+	char gdir[96];
+	snprintf(gdir, sizeof(gdir), "/sys/kernel/iommu_groups/%d/devices", group);
+	_cleanup_closedir_ DIR *d = NULL;
+	int rr = root_opendir(ctx, gdir, &d);
+	if (rr < 0)
+		return rr;
+	struct vfioadm_report *r = calloc(1, sizeof(*r));
+	char (*nodes)[VFIOADM_PATH_MAX] = calloc(66, sizeof(*nodes));
+	const char *paths[67] = { 0 };
+	size_t n = 0;
+	if (!r || !nodes) {
+		free(nodes);
+		vfioadm_report_free(r);
+		return -ENOMEM;
+	}
+	snprintf(nodes[n++], VFIOADM_PATH_MAX, "/dev/vfio/%d", group);
+	snprintf(nodes[n++], VFIOADM_PATH_MAX, "/dev/vfio/noiommu-%d", group);
+	struct dirent *de;
+	while ((de = readdir(d)) && rr >= 0) {
+		if (de->d_name[0] == '.')
+			continue;
+		rr = check_member(ctx, r, gdir, de->d_name, nodes[n]);
+		if (rr >= 0 && nodes[n][0] && n < 65)
+			n++;
+	}
+	for (size_t i = 0; i < n; i++)
+		paths[i] = nodes[i];
+	if (rr >= 0)
+		rr = report_holders(ctx, r, paths);
+	if (rr >= 0)
+		qsort(r->v, r->n, sizeof(*r->v), blocker_cmp);
+	free(nodes);
+	if (rr < 0) {
+		vfioadm_report_free(r);
+		return rr;
+	}
+	*ret = r;
+	return 0;
+}
+
+EXPORT int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret)
+{
+	struct vfioadm_report *r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	_cleanup_closedir_ DIR *d = NULL;
+	if (root_opendir(ctx, "/run/vfioadm/journal", &d) == 0) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			struct journal j;
+			if (de->d_name[0] == '.' || journal_read(ctx, de->d_name, &j) < 0)
+				continue;
+			if (streq(j.state, "binding"))
+				report_add(r, VFIOADM_BLOCK_JOURNAL, j.bdf, j.orig_driver, 0, false);
+		}
+	}
+	*ret = r;
+	return 0;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vfioadm check: is a function's IOMMU group usable through VFIO, and if not, what blocks it. */
+#include <getopt.h>
+
+#include "cli.h"
+
+static const char *const check_usage[] = {
+	"Usage: vfioadm check [--json] BDF…",
+	"       vfioadm check [--json] --group N",
+	"",
+	"The viability report QEMU and libvirt do not give: every member of the IOMMU group on",
+	"a driver that uses the DMA API (so the group cannot be opened), every process holding",
+	"the group or a member's VFIO device open, no IOMMU, noiommu mode, a function bound to",
+	"no driver, and journals left by interrupted runs. Exit 0 when usable, 3 when not.",
+	NULL,
+};
+
+struct check_target {
+	char bdf[VFIOADM_BDF_MAX]; /* "" for --group */
+	int group;
+};
+
+/* Append a copy of one blocker (the report owns its array). */
+static void report_copy(struct vfioadm_report *r, const struct vfioadm_blocker *b)
+{
+	struct vfioadm_blocker *v = reallocarray(r->v, r->n + 1, sizeof(*v));
+	if (!v)
+		return;
+	r->v = v;
+	v[r->n++] = *b;
+}
+
+/* Collect everything that stands between the target and a usable VFIO group. */
+static int check_one(struct cli *cli, struct check_target *t, struct vfioadm_report **ret)
+{
+	struct vfioadm_report *r = NULL;
+	int rr;
+	if (t->bdf[0]) {
+		struct vfioadm_device *dev;
+		rr = vfioadm_device_read(cli->ctx, t->bdf, VFIOADM_FILL_BASIC, &dev);
+		if (rr < 0)
+			return rr;
+		const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);
+		t->group = info->iommu_group;
+		bool unbound = !info->driver[0];
+		vfioadm_device_free(dev);
+		if (t->group < 0) {
+			if (!(r = calloc(1, sizeof(*r))))
+				return -ENOMEM;
+			struct vfioadm_blocker b = { .kind = VFIOADM_BLOCK_NO_IOMMU };
+			strscpy(b.subject, sizeof(b.subject), t->bdf);
+			report_copy(r, &b);
+			*ret = r;
+			return 0;
+		}
+		if ((rr = vfioadm_check_group(cli->ctx, t->group, &r)) < 0)
+			return rr;
+		if (unbound) {
+			struct vfioadm_blocker b = { .kind = VFIOADM_BLOCK_UNBOUND };
+			strscpy(b.subject, sizeof(b.subject), t->bdf);
+			report_copy(r, &b);
+		}
+	} else if ((rr = vfioadm_check_group(cli->ctx, t->group, &r)) < 0) {
+		return rr;
+	}
+	*ret = r;
+	return 0;
+}
+
+static bool is_noiommu_group(struct cli *cli, int group)
+{
+	char path[PATH_MAX];
+	const char *root = vfioadm_get_root(cli->ctx);
+	snprintf(path, sizeof(path), "%s/dev/vfio/noiommu-%d", streq(root, "/") ? "" : root, group);
+	return access(path, F_OK) == 0;
+}
+
+static int run_check(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "group", required_argument, NULL, 'g' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	bool json = false;
+	int group = -1, c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'g': {
+			char *end;
+			long g = strtol(optarg, &end, 10);
+			if (*end || !*optarg || g < 0 || g > 1000000)
+				return cli_usage_error("check", "'%s' is not an IOMMU group number", optarg);
+			group = (int)g;
+			break;
+		}
+		case 'j': json = true; break;
+		case 'h': cli_print_usage(check_usage); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	int n = argc - optind;
+	if ((group >= 0) == (n > 0))
+		return cli_usage_error("check", "give BDFs or --group N (one of them)");
+	struct check_target *t = calloc(n > 0 ? (size_t)n : 1, sizeof(*t));
+	if (!t)
+		return EXIT_FAILED;
+	if (group >= 0)
+		t[0].group = group, n = 1;
+	for (int i = 0; group < 0 && i < n; i++)
+		if (cli_parse_bdf("check", argv[optind + i], t[i].bdf)) {
+			free(t);
+			return EXIT_USAGE;
+		}
+	struct vfioadm_report *journals = NULL;
+	vfioadm_leftover_journals(cli->ctx, &journals);
+	struct json_object *out = json ? json_object_new_array() : NULL;
+	int code = EXIT_OK;
+	for (int i = 0; i < n; i++) {
+		struct vfioadm_report *r = NULL;
+		int rr = check_one(cli, &t[i], &r);
+		if (rr < 0) {
+			cli_error("%s: %s", t[i].bdf[0] ? t[i].bdf : "group",
+				  rr == -ENODEV ? "no such PCI device (see 'vfioadm list')" :
+				  rr == -ENOENT ? "no such IOMMU group" : strerror(-rr));
+			code = EXIT_FAILED;
+			continue;
+		}
+		for (size_t k = 0; journals && k < journals->n; k++)
+			if (!t[i].bdf[0] || streq(journals->v[k].subject, t[i].bdf))
+				report_copy(r, &journals->v[k]);
+		bool viable = r->n == 0;
+		if (json) {
+			struct json_object *o = json_object_new_object();
+			json_object_object_add(o, "bdf", t[i].bdf[0] ? json_object_new_string(t[i].bdf) : NULL);
+			json_object_object_add(o, "iommu_group", t[i].group >= 0 ? json_object_new_int(t[i].group) : NULL);
+			json_object_object_add(o, "noiommu", json_object_new_boolean(t[i].group >= 0 && is_noiommu_group(cli, t[i].group)));
+			json_object_object_add(o, "viable", json_object_new_boolean(viable));
+			json_object_object_add(o, "blockers", json_report_array(r));
+			json_object_array_add(out, o);
+		} else if (viable) {
+			printf("%s%sgroup %d: usable through VFIO\n", t[i].bdf, t[i].bdf[0] ? ": " : "", t[i].group);
+		} else {
+			for (size_t k = 0; k < r->n; k++)
+				print_blocker(&r->v[k], t[i].group);
+		}
+		if (!viable && code == EXIT_OK)
+			code = EXIT_REFUSED;
+		vfioadm_report_free(r);
+	}
+	if (out)
+		json_print(out);
+	vfioadm_report_free(journals);
+	free(t);
+	return code;
+}
+
+const struct cli_command cmd_check = { "check", run_check, "say whether an IOMMU group is usable, and what blocks it" };

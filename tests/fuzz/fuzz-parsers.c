@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libFuzzer target for every parser of untrusted text: BDFs (command line), modaliases
- * (sysfs), vfio_pci: alias patterns (modules.alias, modprobe.d), class names, driver names.
+ * (sysfs), vfio_pci: alias patterns (modules.alias, modprobe.d), class names, driver names,
+ * and the journal a later run trusts to restore a device.
  * Checks invariants, not just absence of crashes: an accepted BDF normalises to a fixed point,
  * an accepted modalias re-formats to itself, a pattern's counts stay in range.
  */
@@ -45,6 +46,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(c == -EINVAL || (c >= 0 && c <= 0xff));
 	if (vfioadm_driver_name_valid(s))
 		assert(!strchr(s, '/') && !strchr(s, '\n') && strlen(s) < VFIOADM_NAME_MAX);
+	struct journal j;
+	if (journal_parse(s, &j) == 0) {
+		char norm[VFIOADM_BDF_MAX];
+		assert(vfioadm_bdf_normalize(j.bdf, norm) == 0 && strcmp(norm, j.bdf) == 0);
+		assert(vfioadm_driver_name_valid(j.target));
+		assert(!*j.orig_driver || vfioadm_driver_name_valid(j.orig_driver));
+	}
 	free(s);
 	return 0;
 }

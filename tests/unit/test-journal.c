@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The journal format: what a later run trusts to restore a device must parse strictly. */
+#include "internal.h"
+#include "tap.h"
+
+int main(void)
+{
+	struct journal j;
+	const char *good = "bdf=0000:02:00.0\norig_driver=e1000e\norig_override=\ntarget=vfio-pci\n"
+			   "state=bound\nstarted=1763690000\n";
+	is_int(journal_parse(good, &j), 0, "a journal vfioadm writes parses");
+	is_str(j.bdf, "0000:02:00.0", "bdf");
+	is_str(j.orig_driver, "e1000e", "original driver");
+	is_str(j.orig_override, "", "no original override");
+	is_str(j.target, "vfio-pci", "target");
+	is_str(j.state, "bound", "state");
+	is_int(j.started, 1763690000, "timestamp");
+	is_int(journal_parse("bdf=02:00.0\norig_driver=\norig_override=x\ntarget=t\nstate=binding\n", &j), 0,
+	       "short BDF and empty original driver");
+	is_str(j.bdf, "0000:02:00.0", "BDF normalised");
+
+	const char *bad[] = {
+		"",
+		"garbage\n",
+		"bdf=0000:02:00.0\norig_driver=e1000e\norig_override=\ntarget=vfio-pci\n",          /* no state */
+		"bdf=zz\norig_driver=\norig_override=\ntarget=vfio-pci\nstate=bound\n",
+		"bdf=0000:02:00.0\norig_driver=../x\norig_override=\ntarget=vfio-pci\nstate=bound\n", /* path */
+		"bdf=0000:02:00.0\norig_driver=\norig_override=a/b\ntarget=vfio-pci\nstate=bound\n",
+		"bdf=0000:02:00.0\norig_driver=\norig_override=\ntarget=\nstate=bound\n",            /* no target */
+		"bdf=0000:02:00.0\norig_driver=\norig_override=\ntarget=vfio-pci\nstate=done\n",
+		"bdf=0000:02:00.0\norig_driver=\norig_override=\ntarget=vfio pci\nstate=bound\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		is_int(journal_parse(bad[i], &j), -EINVAL, "bad journal %zu rejected", i);
+	char big[600];
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	is_int(journal_parse(big, &j), -EINVAL, "an over-long line is rejected");
+	return tap_done();
+}

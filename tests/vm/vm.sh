@@ -195,7 +195,7 @@ run_qemu() {
 		-drive file="$work/nvme.img",if=none,id=nvmd,format=raw \
 		-device nvme-ns,drive=nvmd,bus=nvme0,nsid=1 \
 		-device pcie-root-port,id=rp2,chassis=2,addr=0x12 \
-		-netdev user,id=n1,restrict=on -device e1000e,netdev=n1,bus=rp2 \
+		-netdev user,id=n1,restrict=on -device e1000e,netdev=n1,bus=rp2,id=nic0 \
 		-netdev user,id=n2,restrict=on -device virtio-net-pci,netdev=n2,addr=0x13 \
 		-device pcie-root-port,id=rp3,chassis=3,addr=0x14 \
 		-device x3130-upstream,id=up0,bus=rp3 \

@@ -22,6 +22,10 @@ builddir=$(cd "${1:?usage: vm.sh BUILD_DIR SCENARIO}" && pwd)
 scenario=${2:?usage: vm.sh BUILD_DIR SCENARIO}
 keep=${3:-}
 scen_file=$here/scenarios/$scenario.sh
+if [ -f "$scenario" ]; then # a path: benchmarks keep their scenarios under bench/
+	scen_file=$(cd "$(dirname "$scenario")" && pwd)/$(basename "$scenario")
+	scenario=$(basename "$scenario" .sh)
+fi
 cache=${VFIOADM_VM_CACHE:-$HOME/.cache/vfioadm-vm}
 timeout_s=${VFIOADM_VM_TIMEOUT:-300}
 
@@ -208,24 +212,33 @@ run_qemu() {
 		-device virtio-blk-pci,drive=res,addr=0x15 \
 		${full_args:-} $(header qemu) </dev/null >"$work/qemu.out" 2>&1 &
 	qemu_pid=$!
-	if [ -f "$here/scenarios/$scenario.host" ]; then # host-side actions (QMP hot-unplug…)
-		QMP_SOCK=$work/qmp.sock SERIAL_LOG=$log bash "$here/scenarios/$scenario.host" || true
+	if [ -f "${scen_file%.sh}.host" ]; then # host-side actions (QMP hot-unplug…)
+		QMP_SOCK=$work/qmp.sock SERIAL_LOG=$log bash "${scen_file%.sh}.host" || true
 	fi
 	wait "$qemu_pid" || echo "qemu exited with $?" >>"$work/qemu.out"
 }
 
 relay_tap() {
-	local log=$work/serial.log
+	local log=$work/serial.log tap=$work/tap.txt rc
 	tr -d '\r' <"$log" >"$work/serial.txt"
 	if ! grep -q '^VFIOADM-SCENARIO-BEGIN' "$work/serial.txt"; then
 		tail -n 40 "$work/serial.txt" >&2 || true; cat "$work/qemu.out" >&2
 		bail "guest did not boot to the scenario (serial log above)"
 	fi
 	sed -n '/^VFIOADM-SCENARIO-BEGIN/,/^VFIOADM-SCENARIO-END/p' "$work/serial.txt" |
-		grep -E '^(ok|not ok|1\.\.|#|Bail out!)' || true
+		grep -E '^(ok|not ok|1\.\.|#|Bail out!)' >"$tap" || true
+	cat "$tap"
 	if ! grep -q '^VFIOADM-SCENARIO-END' "$work/serial.txt"; then
 		tail -n 40 "$work/serial.txt" >&2
 		echo "Bail out! scenario did not finish (timeout ${timeout_s}s or guest crash)"
+		return 1
+	fi
+	rc=$(sed -n 's/^VFIOADM-SCENARIO-END rc=//p' "$work/serial.txt" | head -n1)
+	# a scenario that stopped without its plan, or failed without saying what, is a failure
+	if ! grep -q '^1\.\.[0-9]' "$tap" || { [ "$rc" != 0 ] && ! grep -q '^not ok' "$tap"; }; then
+		sed -n '/^VFIOADM-SCENARIO-BEGIN/,/^VFIOADM-SCENARIO-END/p' "$work/serial.txt" | tail -n 20 | sed 's/^/# guest: /'
+		echo "not ok - $scenario exited with rc=$rc without reporting its results"
+		echo "Bail out! scenario $scenario broke off (rc=$rc)"
 		return 1
 	fi
 }

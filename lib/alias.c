@@ -220,31 +220,65 @@ static int moddir_open(struct vfioadm_ctx *ctx, const char *file, int flags)
 	return root_open(ctx, path, flags);
 }
 
-/* "alias vfio_pci:… module" lines of the text modules.alias, with their line numbers. */
+/* Read a whole file of the module directory (they are at most a few MiB). */
+static int moddir_slurp(struct vfioadm_ctx *ctx, const char *file, char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = moddir_open(ctx, file, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		return -errno;
+	char *buf = malloc((size_t)sb.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	size_t len = 0;
+	while (len < (size_t)sb.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)sb.st_size - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+/* "alias vfio_pci:… module" lines of the text modules.alias, with their line numbers: one read
+ * and a memmem() hop from match to match (a full Debian index has 26,000 lines, a few match). */
 static int load_index_aliases(struct vfioadm_ctx *ctx, struct alias_state *st)
 {
-	int fd = moddir_open(ctx, "modules.alias", O_RDONLY);
-	if (fd < 0)
-		return fd == -ENOENT ? 0 : fd;
-	_cleanup_fclose_ FILE *f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return -errno;
-	}
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	int lineno = 0, r = 0;
-	static const char prefix[] = "alias " VFIO_PREFIX;
-	while (r >= 0 && getline(&line, &cap, f) > 0) {
-		lineno++;
-		if (strncmp(line, prefix, sizeof(prefix) - 1) != 0)
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r = moddir_slurp(ctx, "modules.alias", &buf, &len);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	static const char needle[] = "alias " VFIO_PREFIX;
+	const char *p = buf, *counted = buf, *end = buf + len;
+	int lineno = 1;
+	while (r >= 0 && (p = memmem(p, (size_t)(end - p), needle, sizeof(needle) - 1))) {
+		if (p != buf && p[-1] != '\n') {
+			p++;
 			continue;
-		char *pattern = line + 6, *module = strchr(pattern, ' ');
-		if (!module)
-			continue;
-		*module++ = '\0';
-		module[strcspn(module, " \n")] = '\0';
-		r = entry_add(st, pattern, module, lineno, VFIOADM_ALIAS_INDEX);
+		}
+		for (const char *q = counted; (q = memchr(q, '\n', (size_t)(p - q))); q++)
+			lineno++;
+		counted = p;
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t l = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		char line[512];
+		if (l < sizeof(line)) {
+			memcpy(line, p, l);
+			line[l] = '\0';
+			char *pattern = line + 6, *module = strchr(pattern, ' ');
+			if (module) {
+				*module++ = '\0';
+				module[strcspn(module, " ")] = '\0';
+				r = entry_add(st, pattern, module, lineno, VFIOADM_ALIAS_INDEX);
+			}
+		}
+		p += l;
 	}
 	return r;
 }
@@ -252,26 +286,17 @@ static int load_index_aliases(struct vfioadm_ctx *ctx, struct alias_state *st)
 /* modules.builtin.modinfo: NUL-separated "module.key=value" records. */
 static int load_builtin_aliases(struct vfioadm_ctx *ctx, struct alias_state *st)
 {
-	_cleanup_close_ int fd = moddir_open(ctx, "modules.builtin.modinfo", O_RDONLY);
-	if (fd < 0)
-		return fd == -ENOENT ? 0 : fd;
-	struct stat sb;
-	if (fstat(fd, &sb) < 0)
-		return -errno;
-	_cleanup_free_ char *buf = malloc((size_t)sb.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	ssize_t len = read(fd, buf, (size_t)sb.st_size);
-	if (len < 0)
-		return -errno;
-	buf[len] = '\0';
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r = moddir_slurp(ctx, "modules.builtin.modinfo", &buf, &len);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
 	for (char *p = buf; p < buf + len; p += strlen(p) + 1) {
 		char *key = strstr(p, ".alias=" VFIO_PREFIX);
 		if (!key)
 			continue;
 		*key = '\0';
-		int r = entry_add(st, key + 7, p, 0, VFIOADM_ALIAS_BUILTIN);
-		if (r < 0)
+		if ((r = entry_add(st, key + 7, p, 0, VFIOADM_ALIAS_BUILTIN)) < 0)
 			return r;
 	}
 	return 0;

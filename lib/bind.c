@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -16,6 +17,7 @@
 #define DEFAULT_TIMEOUT_MS 10000
 
 struct state {
+	char modalias[VFIOADM_MODALIAS_MAX];
 	char driver[VFIOADM_NAME_MAX];
 	char override[VFIOADM_NAME_MAX];
 	bool vfio;
@@ -32,6 +34,7 @@ static int read_state(struct vfioadm_ctx *ctx, const char *bdf, struct state *st
 		return r;
 	const struct vfioadm_device_info *i = vfioadm_device_get_info(dev);
 	memset(st, 0, sizeof(*st));
+	strcpy(st->modalias, i->modalias);
 	strcpy(st->driver, i->driver);
 	strcpy(st->override, i->has_driver_override ? i->driver_override : "");
 	st->vfio = i->vfio.bound;
@@ -102,6 +105,28 @@ static void kmsg_reason(int fd, const char *bdf, char *out, size_t size)
 
 /* ---- sysfs steps ---- */
 
+/* Wait until @pid exits or @timeout_ms pass; true when it has exited (it is not reaped). A pidfd
+ * wakes us the moment the child is done; kernels without one get a short sleep loop. */
+static bool wait_child(pid_t pid, int timeout_ms)
+{
+	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	long long end = now_ms() + timeout_ms;
+	for (;;) {
+		siginfo_t si = { 0 };
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
+			return true;
+		long long left = end - now_ms();
+		if (left <= 0)
+			return false;
+		if (pfd >= 0) {
+			struct pollfd p = { .fd = pfd, .events = POLLIN };
+			(void)poll(&p, 1, (int)left);
+		} else {
+			usleep(2 * 1000);
+		}
+	}
+}
+
 /* Write in a child process, waiting at most @timeout_ms: the kernel blocks an unbind writer
  * while a VFIO device is open, and a bind writer for as long as the probe takes. On timeout
  * the child is left to finish on its own; *ret_child says which, so a rollback can wait for it. */
@@ -122,34 +147,25 @@ static int timed_write(struct vfioadm_ctx *ctx, const char *path, const char *va
 			_exit(errno & 0xff);
 		_exit(write(fd, value, strlen(value)) < 0 ? errno & 0xff : 0);
 	}
-	long long end = now_ms() + timeout_ms;
-	for (;;) {
-		int status;
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			return WIFEXITED(status) ? -WEXITSTATUS(status) : -EIO;
-		if (w < 0)
-			return -errno;
-		if (now_ms() >= end) {
-			if (ret_child)
-				*ret_child = pid;
-			return -ETIMEDOUT;
-		}
-		usleep(5 * 1000);
+	if (!wait_child(pid, timeout_ms)) {
+		if (ret_child)
+			*ret_child = pid;
+		return -ETIMEDOUT;
 	}
+	int status;
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	return WIFEXITED(status) ? -WEXITSTATUS(status) : -EIO;
 }
 
 /* Give an abandoned writer up to @grace_ms more. Returns true when it has finished. */
 static bool reap(pid_t child, int grace_ms)
 {
-	long long end = now_ms() + grace_ms;
-	while (child > 0) {
-		if (waitpid(child, NULL, WNOHANG) != 0)
-			return true;
-		if (now_ms() >= end)
-			return false;
-		usleep(10 * 1000);
-	}
+	if (child <= 0)
+		return true;
+	if (!wait_child(child, grace_ms))
+		return false;
+	waitpid(child, NULL, 0);
 	return true;
 }
 
@@ -343,13 +359,8 @@ EXPORT int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct v
 	if (r < 0)
 		return r;
 	strcpy(o->prev_driver, st.driver);
-	char modalias[VFIOADM_MODALIAS_MAX];
-	struct vfioadm_device *dev;
-	if ((r = vfioadm_device_read(ctx, o->bdf, VFIOADM_FILL_BASIC, &dev)) < 0)
-		return r;
-	strcpy(modalias, vfioadm_device_get_info(dev)->modalias);
-	vfioadm_device_free(dev);
-	if ((r = choose_driver(ctx, modalias, opts, o)) < 0)
+	o->iommu_group = st.group;
+	if ((r = choose_driver(ctx, st.modalias, opts, o)) < 0)
 		return r;
 	if (streq(st.driver, o->driver) && st.vfio)
 		return 0; /* already there: touch nothing */
@@ -411,6 +422,7 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 	if (r < 0)
 		return r;
 	strcpy(o->prev_driver, st.driver);
+	o->iommu_group = st.group;
 	struct journal j;
 	bool journalled = journal_read(ctx, o->bdf, &j) == 0;
 	if (!journalled && !st.vfio && !st.override[0])

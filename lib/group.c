@@ -54,7 +54,8 @@ static int blocker_cmp(const void *a, const void *b)
 	return strcmp(x->subject, y->subject);
 }
 
-EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, struct vfioadm_report **ret)
+EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flags,
+			       struct vfioadm_report **ret)
 {
 	char gdir[96];
 	snprintf(gdir, sizeof(gdir), "/sys/kernel/iommu_groups/%d/devices", group);
@@ -83,7 +84,7 @@ EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, struct vfioad
 	}
 	for (size_t i = 0; i < n; i++)
 		paths[i] = nodes[i];
-	if (rr >= 0)
+	if (rr >= 0 && !(flags & VFIOADM_CHECK_NO_HOLDERS))
 		rr = report_holders(ctx, r, paths);
 	if (rr >= 0)
 		qsort(r->v, r->n, sizeof(*r->v), blocker_cmp);

@@ -34,6 +34,9 @@ struct vfioadm_ctx {
 	void *action_data;
 	bool dry_run;
 	int lock_fd;                      /* -EBADF when not holding the run lock */
+	struct holders_cache *holders;    /* lib/report.c: open /dev nodes, briefly cached */
+	bool journal_dir_ready;
+	char loaded_module[VFIOADM_NAME_MAX]; /* the last module kmod_load() made sure of */
 };
 
 void alias_state_free(struct vfioadm_ctx *ctx);
@@ -78,6 +81,7 @@ int journal_parse(const char *text, struct journal *ret);
 int report_add(struct vfioadm_report *r, enum vfioadm_blocker_kind kind, const char *subject,
 	       const char *detail, int pid, bool forceable);
 /* Processes with an fd open on any of @paths (NULL-terminated): one OPEN blocker each. */
+void holders_cache_free(struct vfioadm_ctx *ctx);
 int report_holders(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const char *const *paths);
 
 /* ---- lib/alias.c pure helpers (unit-tested) ---- */

@@ -123,6 +123,8 @@ int kmod_module_aliases(struct vfioadm_ctx *ctx, const char *module, alias_fn fn
 
 int kmod_load(struct vfioadm_ctx *ctx, const char *module)
 {
+	if (streq(ctx->loaded_module, module))
+		return 0; /* this run loaded it already: every VF of a PF asks for the same one */
 	narrate(ctx, "load", module, NULL);
 	if (ctx->dry_run)
 		return 0;
@@ -138,5 +140,9 @@ int kmod_load(struct vfioadm_ctx *ctx, const char *module)
 	/* an explicit request, as `modprobe NAME`: blacklists do not apply; loaded is fine */
 	r = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
 	kmod_module_unref(mod);
-	return r == -EEXIST ? 0 : r;
+	if (r == -EEXIST)
+		r = 0;
+	if (r == 0)
+		strscpy(ctx->loaded_module, sizeof(ctx->loaded_module), module);
+	return r;
 }

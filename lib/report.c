@@ -2,6 +2,7 @@
 /* Blocker reports, and who holds a device node open (a scan of /proc/<pid>/fd). */
 #include <ctype.h>
 #include <fcntl.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -51,17 +52,35 @@ static void process_command(struct vfioadm_ctx *ctx, const char *pid, char *buf,
 		buf[0] = '\0';
 }
 
-static bool path_listed(const char *target, const char *const *paths)
+/* One snapshot of every process's open /dev nodes, reused for a second: a run that checks many
+ * devices scans /proc once, not once per device and check. */
+struct holder {
+	char node[VFIOADM_PATH_MAX];
+	int pid;
+};
+
+struct holders_cache {
+	long long taken_ms;
+	size_t n;
+	struct holder *v;
+};
+
+static long long mono_ms(void)
 {
-	for (; *paths; paths++)
-		if (streq(target, *paths))
-			return true;
-	return false;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Does process @pid hold one of @paths? Reports the first match. */
-static int scan_process(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const char *pid,
-			const char *const *paths)
+void holders_cache_free(struct vfioadm_ctx *ctx)
+{
+	if (ctx->holders)
+		free(ctx->holders->v);
+	free(ctx->holders);
+	ctx->holders = NULL;
+}
+
+static int scan_process(struct vfioadm_ctx *ctx, struct holders_cache *hc, const char *pid)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
@@ -72,15 +91,47 @@ static int scan_process(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const
 	while ((de = readdir(d))) {
 		char target[PATH_MAX];
 		ssize_t n = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
-		if (n <= 0)
+		if (n <= 5 || (size_t)n >= VFIOADM_PATH_MAX || strncmp(target, "/dev/", 5) != 0)
 			continue;
 		target[n] = '\0';
-		if (!path_listed(target, paths))
-			continue;
-		char cmd[160];
-		process_command(ctx, pid, cmd, sizeof(cmd));
-		return report_add(r, VFIOADM_BLOCK_OPEN, target, cmd, atoi(pid), false);
+		struct holder *v = reallocarray(hc->v, hc->n + 1, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		hc->v = v;
+		strcpy(v[hc->n].node, target);
+		v[hc->n++].pid = atoi(pid);
 	}
+	return 0;
+}
+
+static int holders_get(struct vfioadm_ctx *ctx, const struct holders_cache **ret)
+{
+	if (ctx->holders && mono_ms() - ctx->holders->taken_ms < 1000) {
+		*ret = ctx->holders;
+		return 0;
+	}
+	holders_cache_free(ctx);
+	struct holders_cache *hc = calloc(1, sizeof(*hc));
+	if (!hc)
+		return -ENOMEM;
+	hc->taken_ms = mono_ms();
+	_cleanup_closedir_ DIR *d = NULL;
+	int rr = root_opendir(ctx, "/proc", &d);
+	char self[16];
+	snprintf(self, sizeof(self), "%d", getpid());
+	struct dirent *de;
+	while (rr >= 0 && d && (de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]) || (ctx_is_host(ctx) && streq(de->d_name, self)))
+			continue;
+		rr = scan_process(ctx, hc, de->d_name);
+	}
+	if (rr < 0 && rr != -ENOENT) {
+		free(hc->v);
+		free(hc);
+		return rr;
+	}
+	ctx->holders = hc;
+	*ret = hc;
 	return 0;
 }
 
@@ -88,19 +139,23 @@ int report_holders(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const char
 {
 	if (!paths[0])
 		return 0;
-	_cleanup_closedir_ DIR *d = NULL;
-	int rr = root_opendir(ctx, "/proc", &d);
+	const struct holders_cache *hc;
+	int rr = holders_get(ctx, &hc);
 	if (rr < 0)
-		return rr == -ENOENT ? 0 : rr;
-	char self[16];
-	snprintf(self, sizeof(self), "%d", getpid());
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]) || (ctx_is_host(ctx) && streq(de->d_name, self)))
-			continue;
-		rr = scan_process(ctx, r, de->d_name, paths);
-		if (rr < 0)
+		return rr;
+	int last_pid = 0;
+	for (size_t i = 0; i < hc->n; i++) {
+		bool listed = false;
+		for (const char *const *p = paths; *p && !listed; p++)
+			listed = streq(hc->v[i].node, *p);
+		if (!listed || hc->v[i].pid == last_pid)
+			continue; /* one line per process and node is enough */
+		char pid[16], cmd[160];
+		snprintf(pid, sizeof(pid), "%d", hc->v[i].pid);
+		process_command(ctx, pid, cmd, sizeof(cmd));
+		if ((rr = report_add(r, VFIOADM_BLOCK_OPEN, hc->v[i].node, cmd, hc->v[i].pid, false)) < 0)
 			return rr;
+		last_pid = hc->v[i].pid;
 	}
 	return 0;
 }

@@ -67,6 +67,7 @@ EXPORT struct vfioadm_ctx *vfioadm_unref(struct vfioadm_ctx *ctx)
 	alias_state_free(ctx);
 	kmod_ctx_free(ctx);
 	vfioadm_unlock(ctx);
+	holders_cache_free(ctx);
 	if (ctx->root_fd >= 0)
 		close(ctx->root_fd);
 	free(ctx->root);

@@ -133,9 +133,12 @@ int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
 		return 0;
 	if (!ctx_is_host(ctx))
 		return -EROFS;
-	int r = mkdir_p_host(JOURNAL_DIR);
-	if (r < 0)
-		return r;
+	int r;
+	if (!ctx->journal_dir_ready) {
+		if ((r = mkdir_p_host(JOURNAL_DIR)) < 0)
+			return r;
+		ctx->journal_dir_ready = true;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid());
 	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)

@@ -171,15 +171,10 @@ static int report_failure(struct cli *cli, const char *cmd, int r, struct vfioad
 }
 
 /* After binding: is the group usable now? Say what remains. */
-static void say_group_state(struct cli *cli, const char *bdf)
+static void say_group_state(struct cli *cli, const char *bdf, int group)
 {
-	struct vfioadm_device *dev;
-	if (vfioadm_device_read(cli->ctx, bdf, VFIOADM_FILL_BASIC, &dev) < 0)
-		return;
-	int group = vfioadm_device_get_info(dev)->iommu_group;
-	vfioadm_device_free(dev);
 	struct vfioadm_report *r;
-	if (group < 0 || vfioadm_check_group(cli->ctx, group, &r) < 0)
+	if (group < 0 || vfioadm_check_group(cli->ctx, group, VFIOADM_CHECK_NO_HOLDERS, &r) < 0)
 		return;
 	for (size_t i = 0; i < r->n; i++)
 		if (r->v[i].kind == VFIOADM_BLOCK_GROUP_MEMBER)
@@ -237,7 +232,7 @@ static int run_change(struct cli *cli, const char *cmd, struct change_opts *co, 
 				printf("%s: %s %s (was %s)\n", o.bdf, streq(cmd, "bind") ? "bound to" : "released to",
 				       o.driver[0] ? o.driver : "no driver", o.prev_driver[0] ? o.prev_driver : "no driver");
 			if (streq(cmd, "bind") && !co->dry_run)
-				say_group_state(cli, o.bdf);
+				say_group_state(cli, o.bdf, o.iommu_group);
 		}
 		if (results) {
 			struct json_object *j = json_object_new_object();

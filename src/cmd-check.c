@@ -53,14 +53,14 @@ static int check_one(struct cli *cli, struct check_target *t, struct vfioadm_rep
 			*ret = r;
 			return 0;
 		}
-		if ((rr = vfioadm_check_group(cli->ctx, t->group, &r)) < 0)
+		if ((rr = vfioadm_check_group(cli->ctx, t->group, 0, &r)) < 0)
 			return rr;
 		if (unbound) {
 			struct vfioadm_blocker b = { .kind = VFIOADM_BLOCK_UNBOUND };
 			strscpy(b.subject, sizeof(b.subject), t->bdf);
 			report_copy(r, &b);
 		}
-	} else if ((rr = vfioadm_check_group(cli->ctx, t->group, &r)) < 0) {
+	} else if ((rr = vfioadm_check_group(cli->ctx, t->group, 0, &r)) < 0) {
 		return rr;
 	}
 	*ret = r;

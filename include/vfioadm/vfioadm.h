@@ -279,7 +279,10 @@ int vfioadm_check_in_use(struct vfioadm_ctx *ctx, const char *bdf, struct vfioad
  * itself (any VFIO driver, pci-stub, pcieport); processes holding the group node or a member's
  * VFIO cdev. Returns: 0 (an empty report is viable), -ENOENT no such group, -errno.
  */
-int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, struct vfioadm_report **ret);
+enum vfioadm_check_flags {
+	VFIOADM_CHECK_NO_HOLDERS = 1 << 0,  /* members only: skip the scan of open nodes */
+};
+int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flags, struct vfioadm_report **ret);
 /* Journals of runs that were interrupted (bind started, never finished): BDFs, one per entry. */
 int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret);
 
@@ -300,6 +303,7 @@ struct vfioadm_outcome {
 	bool rolled_back;                   /* a failure was undone */
 	char reason[256];                   /* the kernel's own words when a probe failed */
 	struct vfioadm_report *refusal;     /* why it was refused (with -EBUSY) */
+	int iommu_group;                    /* the function's group, -1 none */
 };
 void vfioadm_outcome_done(struct vfioadm_outcome *o);
 

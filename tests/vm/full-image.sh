@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build (once) and cache the "full" guest flavour: a debootstrap'd Debian bookworm root with
-# systemd, udev and kmod, the kernel release's modules, on an ext4 image labelled
+# systemd, udev and kmod (plus the peers the benchmarks compare with: driverctl, dpdk), the
+# kernel release's modules, on an ext4 image labelled
 # vfioadm-root. Prints the image's path. The mirror is the one this host's apt uses.
 #
 #   tests/vm/full-image.sh RELEASE CACHE_DIR
@@ -34,7 +35,7 @@ root=$(mktemp -d "$out/root.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 echo "full-image: debootstrap bookworm from the host's mirror (a few minutes, once)" >&2
 debootstrap --variant=minbase \
-	--include=systemd,systemd-sysv,udev,kmod,jq,libkmod2,libjson-c5,libpci3,pci.ids,iproute2,procps \
+	--include=systemd,systemd-sysv,udev,kmod,jq,libkmod2,libjson-c5,libpci3,pci.ids,iproute2,procps,pciutils,driverctl,dpdk,python3 \
 	bookworm "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
 	{ tail -n 20 "$out/debootstrap.log" >&2; exit 1; }
 
@@ -69,6 +70,6 @@ rm -f "$root"/var/cache/apt/archives/*.deb
 
 rm -f "$img" "$img".*
 size=$(( $(du -sm "$root" | cut -f1) + 512 ))
-mkfs.ext4 -q -L vfioadm-root -d "$root" "$img" "${size}M"
+mkfs.ext4 -q -L vfioadm-root -d "$root" "$img" "${size}M" >&2
 touch "$stamp"
 echo "$img"

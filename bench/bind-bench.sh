@@ -1,0 +1,24 @@
+#!/bin/bash
+# bind + unbind of 8 nvme VFs in the full Debian guest (QEMU, TCG): raw sysfs writes (the
+# limit), vfioadm, driverctl, dpdk-devbind.py, interleaved rounds. Usage: bench/bind-bench.sh BUILD_DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(mktemp)
+"$here/../tests/vm/vm.sh" "$1" "$here/vm/bind.sh" | tee "$out" | grep -v '^# bench' || true
+python3 - "$out" <<'PY'
+import statistics, sys, collections
+t = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    p = line.split()
+    if len(p) == 5 and p[:2] == ["#", "bench"]:
+        t[p[2]].append(int(p[4]))
+raw = statistics.median(t["raw"])
+names = {"raw": "raw sysfs writes (the limit)", "vfioadm_run": "vfioadm bind/unbind",
+         "driverctl_run": "driverctl set/unset-override", "dpdk_run": "dpdk-devbind.py -b/-u"}
+print("| method (8 VFs, bind + release) | median | rounds | × raw |")
+print("|---|---|---|---|")
+for k in ("raw", "vfioadm_run", "driverctl_run", "dpdk_run"):
+    m = statistics.median(t[k])
+    print(f"| {names[k]} | {m:.0f} ms | {len(t[k])} | {m / raw:.2f} |")
+PY
+rm -f "$out"

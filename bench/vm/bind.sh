@@ -1,6 +1,7 @@
 # Benchmark (full Debian guest): bind N nvme VFs to vfio-pci and give them back, four ways,
 # each ROUNDS times, interleaved: the minimal raw sysfs writes (the limit), vfioadm,
-# driverctl --nosave set-override/unset-override, dpdk-devbind.py -b/-u.
+# driverctl --nosave set-override/unset-override, dpdk-devbind.py -b/-u. udev is settled
+# before each timed run, so no method pays for the uevents of the one before it.
 # Prints "# bench METHOD round ms" lines; bench/bind-bench.sh turns them into a table.
 # flavour: full
 # load: vfio_pci
@@ -32,6 +33,7 @@ for m in raw vfioadm_run driverctl_run dpdk_run; do
 done
 for r in $(seq 1 "$ROUNDS"); do
 	for m in raw vfioadm_run driverctl_run dpdk_run; do
+		udevadm settle # start from a quiet system: no other method's uevents still in flight
 		t0=$(ms); $m; t1=$(ms)
 		echo "# bench $m $r $((t1 - t0))"
 	done

@@ -226,6 +226,17 @@ static bool noiommu_mode(struct vfioadm_ctx *ctx)
 	return fd >= 0 && attr_read(fd, "", v, sizeof(v)) > 0 && (v[0] == 'Y' || v[0] == '1');
 }
 
+/* Hand the report to the outcome and refuse, or drop it and go on. */
+static int refuse_if(bool refuse, struct vfioadm_report *r, struct vfioadm_outcome *o)
+{
+	if (!refuse) {
+		vfioadm_report_free(r);
+		return 0;
+	}
+	o->refusal = r;
+	return -EBUSY;
+}
+
 static int precheck(struct vfioadm_ctx *ctx, const char *bdf, const struct state *st,
 		    const struct vfioadm_bind_opts *opts, struct vfioadm_outcome *o)
 {
@@ -245,12 +256,7 @@ static int precheck(struct vfioadm_ctx *ctx, const char *bdf, const struct state
 	bool refuse = false;
 	for (size_t i = 0; i < r->n; i++)
 		refuse |= !r->v[i].forceable || !opts->force;
-	if (!refuse) {
-		vfioadm_report_free(r);
-		return 0;
-	}
-	o->refusal = r;
-	return -EBUSY;
+	return refuse_if(refuse, r, o);
 }
 
 /* Choose and load the VFIO driver; its PCI driver name is known once the module is in. */
@@ -347,19 +353,26 @@ static int begin(struct vfioadm_ctx *ctx, const char *bdf, struct vfioadm_outcom
 		return r;
 	if (!ctx_is_host(ctx) && !ctx->dry_run)
 		return -EROFS;
-	return read_state(ctx, o->bdf, st);
+	if ((r = read_state(ctx, o->bdf, st)) < 0)
+		return r;
+	strcpy(o->prev_driver, st->driver);
+	o->iommu_group = st->group;
+	return 0;
+}
+
+static int timeout_of(const struct vfioadm_bind_opts *opts)
+{
+	return opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
 }
 
 EXPORT int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
 			struct vfioadm_outcome *o)
 {
 	struct state st;
-	int timeout = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	int timeout = timeout_of(opts);
 	int r = begin(ctx, bdf, o, &st);
 	if (r < 0)
 		return r;
-	strcpy(o->prev_driver, st.driver);
-	o->iommu_group = st.group;
 	if ((r = choose_driver(ctx, st.modalias, opts, o)) < 0)
 		return r;
 	if (streq(st.driver, o->driver) && st.vfio)
@@ -405,24 +418,17 @@ static int unbind_precheck(struct vfioadm_ctx *ctx, const char *bdf, const struc
 	bool refuse = false;
 	for (size_t i = 0; i < r->n; i++)
 		refuse |= r->v[i].kind == VFIOADM_BLOCK_OPEN && !opts->force;
-	if (!refuse) {
-		vfioadm_report_free(r);
-		return 0;
-	}
-	o->refusal = r;
-	return -EBUSY;
+	return refuse_if(refuse, r, o);
 }
 
 EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
 			  struct vfioadm_outcome *o)
 {
 	struct state st;
-	int timeout = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	int timeout = timeout_of(opts);
 	int r = begin(ctx, bdf, o, &st);
 	if (r < 0)
 		return r;
-	strcpy(o->prev_driver, st.driver);
-	o->iommu_group = st.group;
 	struct journal j;
 	bool journalled = journal_read(ctx, o->bdf, &j) == 0;
 	if (!journalled && !st.vfio && !st.override[0])

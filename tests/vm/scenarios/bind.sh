@@ -24,6 +24,14 @@ check_exit "unbind edu" 0 vfioadm unbind $edu
 is "$(sysfs_driver $edu):$(override $edu)" "null:(null)" "edu back to no driver, override cleared"
 check "journal removed" test ! -e /run/vfioadm/journal/$edu
 
+# ---- from one VFIO driver to another: rebound, and release still restores the host state ----
+check_exit "bind edu (variant)" 0 vfioadm bind $edu
+check_exit "bind --generic edu: rebind" 0 vfioadm bind --generic $edu
+is "$(sysfs_driver $edu):$(override $edu)" "vfio-pci:vfio-pci" "moved from the variant to vfio-pci"
+is "$(sed -n 's/^orig_driver=//p' /run/vfioadm/journal/$edu)" "" "the journal still holds the host state (no driver)"
+check_exit "unbind" 0 vfioadm unbind $edu
+is "$(sysfs_driver $edu):$(override $edu)" "null:(null)" "back to the host state, not to the variant"
+
 # ---- --generic ----
 check_exit "bind --generic edu" 0 vfioadm bind --generic $edu
 is "$(sysfs_driver $edu)" "vfio-pci" "--generic: vfio-pci"

@@ -14,7 +14,6 @@
 
 #include "internal.h"
 
-#define DEFAULT_TIMEOUT_MS 10000
 
 struct state {
 	char modalias[VFIOADM_MODALIAS_MAX];
@@ -104,70 +103,6 @@ static void kmsg_reason(int fd, const char *bdf, char *out, size_t size)
 }
 
 /* ---- sysfs steps ---- */
-
-/* Wait until @pid exits or @timeout_ms pass; true when it has exited (it is not reaped). A pidfd
- * wakes us the moment the child is done; kernels without one get a short sleep loop. */
-static bool wait_child(pid_t pid, int timeout_ms)
-{
-	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	long long end = now_ms() + timeout_ms;
-	for (;;) {
-		siginfo_t si = { 0 };
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
-			return true;
-		long long left = end - now_ms();
-		if (left <= 0)
-			return false;
-		if (pfd >= 0) {
-			struct pollfd p = { .fd = pfd, .events = POLLIN };
-			(void)poll(&p, 1, (int)left);
-		} else {
-			usleep(2 * 1000);
-		}
-	}
-}
-
-/* Write in a child process, waiting at most @timeout_ms: the kernel blocks an unbind writer
- * while a VFIO device is open, and a bind writer for as long as the probe takes. On timeout
- * the child is left to finish on its own; *ret_child says which, so a rollback can wait for it. */
-static int timed_write(struct vfioadm_ctx *ctx, const char *path, const char *value, int timeout_ms,
-		       pid_t *ret_child)
-{
-	narrate(ctx, "write", path, value);
-	if (ctx->dry_run)
-		return 0;
-	if (!ctx_is_host(ctx))
-		return -EROFS;
-	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			_exit(errno & 0xff);
-		_exit(write(fd, value, strlen(value)) < 0 ? errno & 0xff : 0);
-	}
-	if (!wait_child(pid, timeout_ms)) {
-		if (ret_child)
-			*ret_child = pid;
-		return -ETIMEDOUT;
-	}
-	int status;
-	if (waitpid(pid, &status, 0) != pid)
-		return -errno;
-	return WIFEXITED(status) ? -WEXITSTATUS(status) : -EIO;
-}
-
-/* Give an abandoned writer up to @grace_ms more. Returns true when it has finished. */
-static bool reap(pid_t child, int grace_ms)
-{
-	if (child <= 0)
-		return true;
-	if (!wait_child(child, grace_ms))
-		return false;
-	waitpid(child, NULL, 0);
-	return true;
-}
 
 static int unbind_driver(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, int timeout_ms)
 {

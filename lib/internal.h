@@ -60,6 +60,15 @@ int kmod_load(struct vfioadm_ctx *ctx, const char *module);
  * Narrated first; a no-op in dry-run mode. Returns 0 or -errno (the kernel's answer). */
 int sysfs_write(struct vfioadm_ctx *ctx, const char *path, const char *value);
 void narrate(struct vfioadm_ctx *ctx, const char *verb, const char *path, const char *value);
+/* The same in a child process, abandoned after @timeout_ms (-ETIMEDOUT, *ret_child set): the
+ * kernel blocks such writers while a VFIO device is open or a probe runs. */
+int timed_write(struct vfioadm_ctx *ctx, const char *path, const char *value, int timeout_ms,
+		pid_t *ret_child);
+/* Give an abandoned writer @grace_ms more; true when it finished. */
+bool reap(pid_t child, int grace_ms);
+#define DEFAULT_TIMEOUT_MS 10000
+/* lib/pci.c: one mdev type directory's attributes */
+void mdev_type_read(int tfd, struct vfioadm_mdev_type *t);
 /* Writes are for the live host only. */
 bool ctx_is_host(const struct vfioadm_ctx *ctx);
 

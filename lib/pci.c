@@ -171,7 +171,7 @@ static int member_cmp(const void *a, const void *b)
 		      ((const struct vfioadm_group_member *)b)->name);
 }
 
-static void read_mdev_type(int tfd, struct vfioadm_mdev_type *t)
+void mdev_type_read(int tfd, struct vfioadm_mdev_type *t)
 {
 	long avail;
 	if (attr_read(tfd, "name", t->name, sizeof(t->name)) < 0)
@@ -209,7 +209,7 @@ static int read_mdev_types(int dfd, struct vfioadm_device_info *info)
 		memset(t, 0, sizeof(*t));
 		if (strscpy(t->id, sizeof(t->id), de->d_name) < 0)
 			continue;
-		read_mdev_type(fd, t);
+		mdev_type_read(fd, t);
 		info->n_mdev_types++;
 	}
 	return 0;

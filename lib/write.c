@@ -4,7 +4,10 @@
  * the run lock, and the journal that lets an interrupted or later run restore a device.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -52,6 +55,79 @@ int sysfs_write(struct vfioadm_ctx *ctx, const char *path, const char *value)
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* ---- writes that may block in the kernel ---- */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until @pid exits or @timeout_ms pass; true when it has exited (it is not reaped). A pidfd
+ * wakes us the moment the child is done; kernels without one get a short sleep loop. */
+static bool wait_child(pid_t pid, int timeout_ms)
+{
+	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	long long end = now_ms() + timeout_ms;
+	for (;;) {
+		siginfo_t si = { 0 };
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
+			return true;
+		long long left = end - now_ms();
+		if (left <= 0)
+			return false;
+		if (pfd >= 0) {
+			struct pollfd p = { .fd = pfd, .events = POLLIN };
+			(void)poll(&p, 1, (int)left);
+		} else {
+			usleep(2 * 1000);
+		}
+	}
+}
+
+/* Write in a child process, waiting at most @timeout_ms: the kernel blocks an unbind writer
+ * while a VFIO device is open, and a bind writer for as long as the probe takes. On timeout
+ * the child is left to finish on its own; *ret_child says which, so a rollback can wait for it. */
+int timed_write(struct vfioadm_ctx *ctx, const char *path, const char *value, int timeout_ms,
+		       pid_t *ret_child)
+{
+	narrate(ctx, "write", path, value);
+	if (ctx->dry_run)
+		return 0;
+	if (!ctx_is_host(ctx))
+		return -EROFS;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			_exit(errno & 0xff);
+		_exit(write(fd, value, strlen(value)) < 0 ? errno & 0xff : 0);
+	}
+	if (!wait_child(pid, timeout_ms)) {
+		if (ret_child)
+			*ret_child = pid;
+		return -ETIMEDOUT;
+	}
+	int status;
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	return WIFEXITED(status) ? -WEXITSTATUS(status) : -EIO;
+}
+
+/* Give an abandoned writer up to @grace_ms more. Returns true when it has finished. */
+bool reap(pid_t child, int grace_ms)
+{
+	if (child <= 0)
+		return true;
+	if (!wait_child(child, grace_ms))
+		return false;
+	waitpid(child, NULL, 0);
+	return true;
 }
 
 /* ---- the run lock ---- */

@@ -15,6 +15,8 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio make
 	# the full guest flavour (a debootstrap'd Debian booted with systemd + udev)
 	debootstrap qemu-utils e2fsprogs
+	# the mdev sample driver (mtty.c) is built from the kernel source at test time
+	linux-source-6.1 xz-utils
 	# benchmarks against the peers
 	hyperfine time driverctl dpdk
 )

@@ -28,7 +28,8 @@ struct cli_command {
 	const char *summary;
 };
 
-extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unbind, cmd_check;
+extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unbind, cmd_check,
+	cmd_sriov, cmd_mdev;
 
 /* Messages: one line each, on stderr, prefixed with the program name. */
 void cli_error(const char *fmt, ...) _printf_(1, 2);

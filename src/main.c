@@ -15,6 +15,8 @@ static const struct cli_command *const commands[] = {
 	&cmd_bind,
 	&cmd_unbind,
 	&cmd_check,
+	&cmd_sriov,
+	&cmd_mdev,
 };
 
 static const char *const main_usage[] = {

@@ -325,6 +325,86 @@ int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_
 int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
 		   struct vfioadm_outcome *o);
 
+/* ---- SR-IOV (lib/sriov.c) ----------------------------------------------------------- */
+
+enum vfioadm_vf_mode {
+	VFIOADM_VF_AUTO,    /* each VF's best VFIO driver (vfioadm_match) */
+	VFIOADM_VF_VFIO,    /* the generic vfio-pci */
+	VFIOADM_VF_NAMED,   /* opts.driver */
+	VFIOADM_VF_HOST,    /* the kernel's default driver binds (autoprobe on) */
+};
+
+struct vfioadm_sriov_opts {
+	unsigned numvfs;
+	enum vfioadm_vf_mode mode;
+	const char *driver;  /* VFIOADM_VF_NAMED */
+	bool force;          /* remove VFs although in use */
+	int timeout_ms;
+};
+
+struct vfioadm_sriov_outcome {
+	char pf[VFIOADM_BDF_MAX];
+	char pf_driver[VFIOADM_NAME_MAX];
+	unsigned totalvfs, prev_numvfs, numvfs;
+	bool changed;
+	bool rolled_back;
+	char reason[256];
+	size_t n_vfs;
+	struct vfioadm_outcome *vfs;        /* one per VF bound (VFIO modes) */
+	struct vfioadm_report *refusal;     /* VFs in use (with -EBUSY) */
+};
+void vfioadm_sriov_outcome_done(struct vfioadm_sriov_outcome *o);
+
+/*
+ * vfioadm_sriov_set: give a PF @opts->numvfs VFs on the requested driver. For VFIO modes
+ * sriov_drivers_autoprobe is 0 while the VFs appear, so no host driver touches them, then each
+ * VF is bound (vfioadm_bind) and the prior autoprobe value restored. A changed non-zero count
+ * writes 0 first. Removing VFs that are in use is refused unless forced. If a VF cannot be
+ * bound, the PF goes back to its previous count.
+ * Returns: 0; -EINVAL bad input; -ERANGE more than sriov_totalvfs; -ENOTSUP not an SR-IOV PF;
+ * -ENOENT the PF's driver cannot enable SR-IOV (or there is none); -EBUSY refused;
+ * other -errno failed (rolled back).
+ */
+int vfioadm_sriov_set(struct vfioadm_ctx *ctx, const char *pf, const struct vfioadm_sriov_opts *opts,
+		      struct vfioadm_sriov_outcome *o);
+
+/* ---- mediated devices (lib/mdev.c) -------------------------------------------------- */
+
+#define VFIOADM_UUID_LEN 37
+
+struct vfioadm_mdev_parent {
+	char name[VFIOADM_NAME_MAX];        /* /sys/class/mdev_bus/<name>: a BDF or a device name */
+	size_t n_types;
+	struct vfioadm_mdev_type *types;
+};
+
+struct vfioadm_mdev {
+	char uuid[VFIOADM_UUID_LEN];
+	char parent[VFIOADM_NAME_MAX];
+	char type[VFIOADM_NAME_MAX];
+	char driver[VFIOADM_NAME_MAX];      /* "" unbound */
+	int iommu_group;                    /* -1 none */
+};
+
+/* Parents (optionally only @parent) with their types. Free with vfioadm_mdev_parents_free(). */
+int vfioadm_mdev_parents(struct vfioadm_ctx *ctx, const char *parent,
+			 struct vfioadm_mdev_parent **ret, size_t *ret_n);
+void vfioadm_mdev_parents_free(struct vfioadm_mdev_parent *p, size_t n);
+int vfioadm_mdev_list(struct vfioadm_ctx *ctx, struct vfioadm_mdev **ret, size_t *ret_n);
+/* Returns: true for a UUID in the canonical 8-4-4-4-12 hex form. */
+bool vfioadm_uuid_valid(const char *uuid);
+/* A random (version 4) UUID, lower case. Returns: 0, -errno. */
+int vfioadm_uuid_random(char ret[VFIOADM_UUID_LEN]);
+/*
+ * vfioadm_mdev_create: write @uuid to the type's create file.
+ * Returns: 0; -EINVAL malformed uuid/names; -ENODEV no such parent or type; the kernel's
+ * -EEXIST (duplicate uuid), -EUSERS (no instances left), -errno otherwise.
+ */
+int vfioadm_mdev_create(struct vfioadm_ctx *ctx, const char *parent, const char *type, const char *uuid);
+/* Remove an mdev; refused (-EBUSY, @ret_refusal says who) while its VFIO group is held. */
+int vfioadm_mdev_remove(struct vfioadm_ctx *ctx, const char *uuid, bool force,
+			struct vfioadm_report **ret_refusal);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,11 +54,19 @@ kdir=/lib/modules/$rel
 # ---- test kernel modules: built once per kernel and source version, cached ----
 build_test_modules() {
 	local sum out
-	sum=$(cat "$here"/kmod/* | sha256sum | cut -c1-16)
+	local recipe=2 # bump when the build below changes (2: + mtty from the kernel source)
+	sum=$( (cat "$here"/kmod/*; echo "$recipe") | sha256sum | cut -c1-16)
 	out=$cache/$rel/kmod-$sum
 	if [ ! -f "$out/.done" ]; then
 		rm -rf "$out"; mkdir -p "$out"
 		cp "$here"/kmod/* "$out"/
+		# the kernel's own mdev sample, from Debian's kernel source (extracted, never committed)
+		local src
+		src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | head -n1)
+		[ -n "$src" ] || bail "no /usr/src/linux-source-*.tar.xz for mtty: run scripts/install-deps.sh"
+		tar -xJf "$src" --wildcards '*/samples/vfio-mdev/mtty.c' -O >"$out/mtty.c" ||
+			bail "could not extract samples/vfio-mdev/mtty.c from $src"
+		echo 'obj-m += mtty.o' >>"$out/Kbuild"
 		make -s -C "/usr/src/linux-headers-$rel" M="$out" modules >"$out/build.log" 2>&1 ||
 			{ cat "$out/build.log" >&2; bail "test modules failed to build (see above)"; }
 		touch "$out/.done"

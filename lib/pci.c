@@ -215,6 +215,23 @@ static int read_mdev_types(int dfd, struct vfioadm_device_info *info)
 	return 0;
 }
 
+static int read_vf_drivers(struct vfioadm_ctx *ctx, struct vfioadm_device_info *info)
+{
+	if (!info->sriov.n_vfs)
+		return 0;
+	info->sriov.vf_drivers = calloc(info->sriov.n_vfs, sizeof(*info->sriov.vf_drivers));
+	if (!info->sriov.vf_drivers)
+		return -ENOMEM;
+	for (size_t i = 0; i < info->sriov.n_vfs; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), PCI_DEVICES "/%s", info->sriov.vfs[i]);
+		_cleanup_close_ int vfd = root_open(ctx, path, O_PATH | O_DIRECTORY);
+		if (vfd < 0 || link_basename(vfd, "driver", info->sriov.vf_drivers[i], VFIOADM_NAME_MAX) < 0)
+			info->sriov.vf_drivers[i][0] = '\0';
+	}
+	return 0;
+}
+
 static int read_detail(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_device_info *info)
 {
 	long rev;
@@ -229,7 +246,9 @@ static int read_detail(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_device_i
 	}
 	if (attr_read(dfd, "reset_method", info->reset_methods, sizeof(info->reset_methods)) < 0)
 		info->reset_methods[0] = '\0';
-	int r = info->iommu_group >= 0 ? read_group_members(ctx, info) : 0;
+	int r = read_vf_drivers(ctx, info);
+	if (r >= 0 && info->iommu_group >= 0)
+		r = read_group_members(ctx, info);
 	if (r < 0)
 		return r;
 	qsort(info->group_members, info->n_group_members, sizeof(*info->group_members), member_cmp);
@@ -243,6 +262,7 @@ EXPORT struct vfioadm_device *vfioadm_device_free(struct vfioadm_device *dev)
 	if (!dev)
 		return NULL;
 	free(dev->info.sriov.vfs);
+	free(dev->info.sriov.vf_drivers);
 	free(dev->info.group_members);
 	free(dev->info.mdev_types);
 	free(dev);

@@ -76,6 +76,13 @@ static struct json_object *json_words_array(const char *s)
 
 static void add_detail(struct json_object *o, const struct vfioadm_device_info *info)
 {
+	struct json_object *sriov = json_object_object_get(o, "sriov");
+	if (sriov && info->sriov.vf_drivers) {
+		struct json_object *d = json_object_new_array();
+		for (size_t i = 0; i < info->sriov.n_vfs; i++)
+			json_object_array_add(d, jstr_or_null(info->sriov.vf_drivers[i]));
+		add(sriov, "vf_drivers", d);
+	}
 	add(o, "revision", info->revision >= 0 ? jhex((unsigned)info->revision, 2) : NULL);
 	add(o, "driver_module", jstr_or_null(info->driver_module));
 	add(o, "reset_methods", json_words_array(info->reset_methods));
@@ -253,7 +260,8 @@ void print_device_text(const struct vfioadm_device_info *info, const struct vfio
 	if (info->sriov.role == VFIOADM_SRIOV_PF)
 		printf("  drivers_autoprobe %d\n", info->sriov.drivers_autoprobe);
 	for (size_t i = 0; i < info->sriov.n_vfs; i++)
-		printf("  vf %-13zu %s\n", i, info->sriov.vfs[i]);
+		printf("  vf %-13zu %s %s\n", i, info->sriov.vfs[i],
+		       info->sriov.vf_drivers ? dash(info->sriov.vf_drivers[i]) : "");
 	for (size_t i = 0; i < info->n_mdev_types; i++) {
 		const struct vfioadm_mdev_type *t = &info->mdev_types[i];
 		printf("mdev type:         %s (%s, %s, %d available)\n", t->id, dash(t->name),

@@ -116,6 +116,7 @@ struct vfioadm_device_info {
 		size_t n_vfs;
 		char (*vfs)[VFIOADM_BDF_MAX];      /* PF: its VFs, by index */
 		char pf[VFIOADM_BDF_MAX];          /* VF: its PF */
+		char (*vf_drivers)[VFIOADM_NAME_MAX]; /* DETAIL, PF: each VF's driver, "" unbound */
 	} sriov;
 
 	/* VFIOADM_FILL_DETAIL */

@@ -64,6 +64,14 @@ check "the mdev exists" test -e /sys/bus/mdev/devices/$u
 is "$(vfioadm mdev list --json | jq -r --arg u $u '.[] | select(.uuid==$u) | "\(.parent) \(.type)"')" "mtty mtty-1" "list: parent and type"
 check_exit "a duplicate UUID: exit 1" 1 vfioadm mdev create mtty mtty-1 --uuid $u
 grep -q "exists already" /tmp/check.out && ok "duplicate message" || not_ok "duplicate message"
+g=$(vfioadm mdev list --json | jq -r --arg u $u '.[] | select(.uuid==$u) | .iommu_group')
+sleep 600 </dev/vfio/$g &
+holder=$!; sleep 0.2
+vfioadm mdev remove $u >/tmp/out 2>&1
+is "$?" 3 "remove while its group is open: refused"
+grep -q "open by pid $holder" /tmp/out && ok "names the holder" || { not_ok "names the holder"; sed 's/^/#   /' /tmp/out; }
+check "still there" test -e /sys/bus/mdev/devices/$u
+kill $holder; wait $holder 2>/dev/null
 check_exit "remove" 0 vfioadm mdev remove $u
 check "gone" test ! -e /sys/bus/mdev/devices/$u
 r=$(vfioadm mdev create mtty mtty-2)

@@ -17,6 +17,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_check,
 	&cmd_sriov,
 	&cmd_mdev,
+	&cmd_probe,
 };
 
 static const char *const main_usage[] = {

@@ -406,6 +406,55 @@ int vfioadm_mdev_create(struct vfioadm_ctx *ctx, const char *parent, const char 
 int vfioadm_mdev_remove(struct vfioadm_ctx *ctx, const char *uuid, bool force,
 			struct vfioadm_report **ret_refusal);
 
+/* ---- what a VFIO device exposes (lib/vfio.c) ---------------------------------------- */
+
+struct vfioadm_sparse_area {
+	uint64_t offset, size;
+};
+
+struct vfioadm_region {
+	unsigned index;
+	char name[32];                  /* BAR0–BAR5, ROM, CONFIG, VGA, or "type T/S" */
+	uint64_t size, offset;          /* offset: where the region sits in the device fd */
+	uint32_t flags;
+	bool read, write, mmap;
+	bool msix_mappable;             /* VFIO_REGION_INFO_CAP_MSIX_MAPPABLE */
+	bool has_type;                  /* VFIO_REGION_INFO_CAP_TYPE */
+	uint32_t type, subtype;
+	size_t n_sparse;                /* VFIO_REGION_INFO_CAP_SPARSE_MMAP */
+	struct vfioadm_sparse_area *sparse;
+};
+
+struct vfioadm_irq {
+	unsigned index;
+	char name[8];                   /* INTx, MSI, MSI-X, ERR, REQ */
+	uint32_t count, flags;
+};
+
+struct vfioadm_probe {
+	char device[VFIOADM_UUID_LEN];  /* the BDF or mdev UUID probed */
+	char access[16];                /* "group" (container + group) or "cdev" */
+	int iommu_group;
+	uint32_t flags, num_regions, num_irqs;
+	struct vfioadm_region *regions;
+	struct vfioadm_irq *irqs;
+	bool migration;                 /* VFIO_DEVICE_FEATURE_MIGRATION answered */
+	uint64_t migration_flags;
+	bool dma_logging, low_power;
+};
+struct vfioadm_probe *vfioadm_probe_free(struct vfioadm_probe *p);
+
+/*
+ * vfioadm_probe_device: open a device bound to a VFIO driver (BDF) or an mdev (UUID) the
+ * way a VMM does — container + group, VFIO_TYPE1v2_IOMMU, VFIO_GROUP_GET_DEVICE_FD; no DMA
+ * mapping — and read its info, regions, IRQs and features. Opening it may reset the device.
+ * Everything opened is closed again.
+ * Returns: 0; -EINVAL malformed name; -ENODEV no such device; -ENXIO not on a VFIO driver;
+ * -EBUSY the group is not viable or held (*ret_refusal says why); -errno from the kernel.
+ */
+int vfioadm_probe_device(struct vfioadm_ctx *ctx, const char *device, struct vfioadm_probe **ret,
+			 struct vfioadm_report **ret_refusal);
+
 #ifdef __cplusplus
 }
 #endif

@@ -205,6 +205,8 @@ static int run_probe(struct cli *cli, int argc, char **argv)
 	if (!vfioadm_uuid_valid(dev) && vfioadm_bdf_normalize(dev, bdf) < 0)
 		return cli_usage_error("probe", "'%s' is neither a PCI address (0000:01:00.0, 01:00.0) "
 				       "nor an mdev UUID", dev);
+	if (!vfioadm_uuid_valid(dev))
+		dev = bdf; /* messages use the kernel's form */
 	struct vfioadm_probe *p = NULL;
 	struct vfioadm_report *refusal = NULL;
 	int r = vfioadm_probe_device(cli->ctx, dev, &p, &refusal);

@@ -114,13 +114,15 @@ static bool feature_probe(int dev, uint32_t feature, uint32_t direction)
 
 static void read_features(int dev, struct vfioadm_probe *p)
 {
-	struct {
-		struct vfio_device_feature f;
-		struct vfio_device_feature_migration m;
-	} mig = { .f = { .argsz = sizeof(mig), .flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION } };
-	if (ioctl(dev, VFIO_DEVICE_FEATURE, &mig) == 0) {
+	/* the feature header, then its data: kept in one 8-byte-aligned buffer */
+	uint64_t buf[(sizeof(struct vfio_device_feature) + sizeof(struct vfio_device_feature_migration) + 7) / 8] = { 0 };
+	struct vfio_device_feature *f = (struct vfio_device_feature *)buf;
+	f->argsz = sizeof(buf);
+	f->flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION;
+	if (ioctl(dev, VFIO_DEVICE_FEATURE, f) == 0) {
+		const struct vfio_device_feature_migration *m = (const void *)f->data;
 		p->migration = true;
-		p->migration_flags = mig.m.flags;
+		p->migration_flags = m->flags;
 	}
 	p->low_power = feature_probe(dev, VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, VFIO_DEVICE_FEATURE_SET);
 	p->dma_logging = feature_probe(dev, VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_SET);

@@ -39,6 +39,7 @@ struct alias_state {
 	char **deny;
 	size_t n_deny;
 	struct cache_entry *buckets[CACHE_BUCKETS];
+	char driver_of_module[2][VFIOADM_NAME_MAX]; /* last answer of vfioadm_module_driver() */
 };
 
 /* ---- pure helpers ---- */
@@ -468,6 +469,9 @@ EXPORT int vfioadm_module_driver(struct vfioadm_ctx *ctx, const char *module,
 	if (!vfioadm_driver_name_valid(module))
 		return -EINVAL;
 	module_normalize(module, norm);
+	struct alias_state *st = state_get(ctx);
+	if (st && streq(st->driver_of_module[0], norm)) /* every VF of a PF asks the same */
+		return strscpy(ret, VFIOADM_NAME_MAX, st->driver_of_module[1]) < 0 ? -ENAMETOOLONG : 0;
 	snprintf(path, sizeof(path), "/sys/module/%s", norm);
 	if (!root_exists(ctx, path))
 		return -ENOENT;
@@ -476,9 +480,17 @@ EXPORT int vfioadm_module_driver(struct vfioadm_ctx *ctx, const char *module,
 	if (root_opendir(ctx, path, &d) < 0)
 		return -ENODEV;
 	struct dirent *de;
-	while ((de = readdir(d)))
-		if (startswith(de->d_name, "pci:"))
-			return strscpy(ret, VFIOADM_NAME_MAX, de->d_name + 4) < 0 ? -ENAMETOOLONG : 0;
+	while ((de = readdir(d))) {
+		if (!startswith(de->d_name, "pci:"))
+			continue;
+		if (strscpy(ret, VFIOADM_NAME_MAX, de->d_name + 4) < 0)
+			return -ENAMETOOLONG;
+		if (st) {
+			strcpy(st->driver_of_module[0], norm);
+			strcpy(st->driver_of_module[1], ret);
+		}
+		return 0;
+	}
 	return -ENODEV;
 }
 

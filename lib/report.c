@@ -135,9 +135,28 @@ static int holders_get(struct vfioadm_ctx *ctx, const struct holders_cache **ret
 	return 0;
 }
 
+/* A VFIO group node opens once: if we can open it, nobody holds it. Opening the group has no
+ * effect on the device (only a device fd enables or resets it). Returns true when every path
+ * is such a node and each one was free, so the /proc scan can be skipped. */
+static bool group_nodes_free(struct vfioadm_ctx *ctx, const char *const *paths)
+{
+	if (!ctx_is_host(ctx))
+		return false;
+	for (const char *const *p = paths; *p; p++) {
+		const char *rest = startswith(*p, "/dev/vfio/") ? *p + 10 : NULL;
+		if (!rest || !*rest || strspn(rest, "0123456789") != strlen(rest))
+			return false; /* not a legacy group node: only a scan can tell */
+		int fd = open(*p, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return errno == ENOENT; /* EBUSY: held; anything else: scan to be sure */
+		close(fd);
+	}
+	return true;
+}
+
 int report_holders(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const char *const *paths)
 {
-	if (!paths[0])
+	if (!paths[0] || group_nodes_free(ctx, paths))
 		return 0;
 	const struct holders_cache *hc;
 	int rr = holders_get(ctx, &hc);

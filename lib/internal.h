@@ -67,8 +67,10 @@ int timed_write(struct vfioadm_ctx *ctx, const char *path, const char *value, in
 /* Give an abandoned writer @grace_ms more; true when it finished. */
 bool reap(pid_t child, int grace_ms);
 #define DEFAULT_TIMEOUT_MS 10000
-/* lib/pci.c: one mdev type directory's attributes */
+/* lib/pci.c: one mdev type directory's attributes; every type of an open (and consumed)
+ * mdev_supported_types directory */
 void mdev_type_read(int tfd, struct vfioadm_mdev_type *t);
+int mdev_types_read_dir(int tfd, struct vfioadm_mdev_type **types, size_t *n);
 /* Writes are for the live host only. */
 bool ctx_is_host(const struct vfioadm_ctx *ctx);
 

@@ -61,29 +61,8 @@ static int read_types(struct vfioadm_ctx *ctx, struct vfioadm_mdev_parent *p)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), MDEV_BUS "/%s/mdev_supported_types", p->name);
-	_cleanup_closedir_ DIR *d = NULL;
-	int r = root_opendir(ctx, path, &d);
-	if (r < 0)
-		return r;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		_cleanup_close_ int tfd = dir_openat(dirfd(d), de->d_name);
-		if (tfd < 0)
-			continue;
-		struct vfioadm_mdev_type *t = reallocarray(p->types, p->n_types + 1, sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		p->types = t;
-		t += p->n_types;
-		memset(t, 0, sizeof(*t));
-		if (strscpy(t->id, sizeof(t->id), de->d_name) < 0)
-			continue;
-		mdev_type_read(tfd, t);
-		p->n_types++;
-	}
-	return 0;
+	int tfd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	return tfd < 0 ? tfd : mdev_types_read_dir(tfd, &p->types, &p->n_types);
 }
 
 EXPORT int vfioadm_mdev_parents(struct vfioadm_ctx *ctx, const char *parent,

@@ -183,15 +183,14 @@ void mdev_type_read(int tfd, struct vfioadm_mdev_type *t)
 	t->available_instances = attr_read_long(tfd, "available_instances", 10, &avail) == 0 ? (int)avail : -1;
 }
 
-static int read_mdev_types(int dfd, struct vfioadm_device_info *info)
+/* Every type in an open mdev_supported_types directory (which this takes over and closes). */
+int mdev_types_read_dir(int tfd, struct vfioadm_mdev_type **types, size_t *n)
 {
-	int tfd = dir_openat(dfd, "mdev_supported_types");
-	if (tfd < 0)
-		return 0; /* not an mdev parent */
 	_cleanup_closedir_ DIR *d = fdopendir(tfd);
 	if (!d) {
+		int r = -errno;
 		close(tfd);
-		return -errno;
+		return r;
 	}
 	struct dirent *de;
 	while ((de = readdir(d))) {
@@ -200,19 +199,26 @@ static int read_mdev_types(int dfd, struct vfioadm_device_info *info)
 		_cleanup_close_ int fd = dir_openat(dirfd(d), de->d_name);
 		if (fd < 0)
 			continue;
-		struct vfioadm_mdev_type *t = reallocarray(info->mdev_types, info->n_mdev_types + 1,
-							   sizeof(*t));
+		struct vfioadm_mdev_type *t = reallocarray(*types, *n + 1, sizeof(*t));
 		if (!t)
 			return -ENOMEM;
-		info->mdev_types = t;
-		t += info->n_mdev_types;
+		*types = t;
+		t += *n;
 		memset(t, 0, sizeof(*t));
 		if (strscpy(t->id, sizeof(t->id), de->d_name) < 0)
 			continue;
 		mdev_type_read(fd, t);
-		info->n_mdev_types++;
+		(*n)++;
 	}
 	return 0;
+}
+
+static int read_mdev_types(int dfd, struct vfioadm_device_info *info)
+{
+	int tfd = dir_openat(dfd, "mdev_supported_types");
+	if (tfd < 0)
+		return 0; /* not an mdev parent */
+	return mdev_types_read_dir(tfd, &info->mdev_types, &info->n_mdev_types);
 }
 
 static int read_vf_drivers(struct vfioadm_ctx *ctx, struct vfioadm_device_info *info)

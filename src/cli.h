@@ -40,6 +40,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) _printf_(2, 3);
 int cli_exit_code(int err);
 /* Print a getopt-style --help text from a NULL-terminated array of lines. */
 void cli_print_usage(const char *const *lines);
+/* The options of show and probe: --json, --help, and exactly one @what. Returns EXIT_OK with
+ * *arg set, EXIT_OK with *arg NULL after --help, or EXIT_USAGE. */
+int cli_json_one_arg(const char *cmd, const char *const *usage, const char *what, int argc,
+		     char **argv, bool *json, const char **arg);
 /* Parse a BDF argument or print the accepted forms. Returns 0 or EXIT_USAGE. */
 int cli_parse_bdf(const char *cmd, const char *arg, char out[VFIOADM_BDF_MAX]);
 

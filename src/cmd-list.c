@@ -154,24 +154,13 @@ static const char *const show_usage[] = {
 
 static int run_show(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'h': cli_print_usage(show_usage); return EXIT_OK;
-		default: return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("show", "expected exactly one BDF");
+	bool json;
+	const char *arg;
+	int code = cli_json_one_arg("show", show_usage, "BDF", argc, argv, &json, &arg);
+	if (code != EXIT_OK || !arg)
+		return code;
 	char bdf[VFIOADM_BDF_MAX];
-	if (cli_parse_bdf("show", argv[optind], bdf))
+	if (cli_parse_bdf("show", arg, bdf))
 		return EXIT_USAGE;
 
 	struct vfioadm_device *dev;

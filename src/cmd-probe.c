@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vfioadm probe: what a VMM will see through a device's VFIO fd. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <linux/vfio.h>
 
@@ -184,23 +183,11 @@ static int probe_error(const char *dev, int r, struct vfioadm_report *refusal)
 
 static int run_probe(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'h': cli_print_usage(probe_usage); return EXIT_OK;
-		default: return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("probe", "expected exactly one BDF or mdev UUID");
-	const char *dev = argv[optind];
+	bool json;
+	const char *dev;
+	int parse = cli_json_one_arg("probe", probe_usage, "BDF or mdev UUID", argc, argv, &json, &dev);
+	if (parse != EXIT_OK || !dev)
+		return parse;
 	char bdf[VFIOADM_BDF_MAX];
 	if (!vfioadm_uuid_valid(dev) && vfioadm_bdf_normalize(dev, bdf) < 0)
 		return cli_usage_error("probe", "'%s' is neither a PCI address (0000:01:00.0, 01:00.0) "

@@ -4,6 +4,7 @@
  * library context, the log callback), in the style of git.c and kmod's tools/kmod.c.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdarg.h>
 
 #include "cli.h"
@@ -98,6 +99,29 @@ int cli_parse_bdf(const char *cmd, const char *arg, char out[VFIOADM_BDF_MAX])
 		return 0;
 	return cli_usage_error(cmd, "'%s' is not a PCI address: use DDDD:BB:DD.F (0000:01:00.0) "
 			       "or BB:DD.F (01:00.0)", arg);
+}
+
+int cli_json_one_arg(const char *cmd, const char *const *usage, const char *what, int argc,
+		     char **argv, bool *json, const char **arg)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+	*json = false;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': *json = true; break;
+		case 'h': cli_print_usage(usage); *arg = NULL; return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(cmd, "expected exactly one %s", what);
+	*arg = argv[optind];
+	return EXIT_OK;
 }
 
 static void log_to_stderr(void *data, int priority, const char *msg)

@@ -589,6 +589,9 @@ static int apply_choice(struct vfioadm_ctx *ctx, struct alias_state *st, bool pi
 		m->chosen = find_candidate(m, m->module);
 	if (m->reason == VFIOADM_MATCH_FORCED && m->chosen < 0)
 		m->warnings |= VFIOADM_MATCH_WARN_NO_ALIAS;
+	char pinned_module[VFIOADM_NAME_MAX];
+	if (m->reason == VFIOADM_MATCH_PINNED && resolve_vfio_module(ctx, st, m->module, pinned_module) < 0)
+		m->warnings |= VFIOADM_MATCH_WARN_PIN_NOT_VFIO; /* modprobe honours it; say so */
 	if (m->reason != VFIOADM_MATCH_FORCED && m->chosen < 0 && !module_known(ctx, m->module))
 		return -ENOENT; /* not even vfio-pci to fall back to */
 	return 0;

@@ -96,6 +96,10 @@ static struct json_object *json_warnings(const struct vfioadm_match *m)
 		json_object_array_add(a, json_object_new_string("the module is loaded but registers no PCI driver"));
 	if (m->warnings & VFIOADM_MATCH_WARN_DENIED)
 		json_object_array_add(a, json_object_new_string("a more specific candidate is on the deny list"));
+	if (m->warnings & VFIOADM_MATCH_WARN_PIN_NOT_VFIO)
+		json_object_array_add(a, json_object_new_string(
+			"the modprobe.d pin names a module that is not a VFIO driver (no vfio_pci: alias): "
+			"binding it would not give a VFIO device; fix the alias line or use --generic"));
 	return a;
 }
 

@@ -185,6 +185,7 @@ enum vfioadm_match_warning {
 	VFIOADM_MATCH_WARN_NO_ALIAS = 1 << 1,     /* forced module has no alias for this device */
 	VFIOADM_MATCH_WARN_NO_PCI_DRIVER = 1 << 2,/* module loaded, but registers no PCI driver */
 	VFIOADM_MATCH_WARN_DENIED = 1 << 3,       /* a better candidate is on the deny list */
+	VFIOADM_MATCH_WARN_PIN_NOT_VFIO = 1 << 4, /* a modprobe.d pin names a module without vfio_pci: aliases */
 };
 
 struct vfioadm_match {

@@ -321,6 +321,7 @@ EXPORT int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct v
 	strcpy(j.orig_override, st.override);
 	strcpy(j.target, o->driver);
 	strcpy(j.state, "binding");
+	j.from_config = opts->from_config;
 	struct journal prev;
 	bool rebinding = journal_read(ctx, o->bdf, &prev) == 0;
 	if (rebinding) { /* from one VFIO driver to another: the host's state is the older one */

@@ -67,6 +67,8 @@ int timed_write(struct vfioadm_ctx *ctx, const char *path, const char *value, in
 /* Give an abandoned writer @grace_ms more; true when it finished. */
 bool reap(pid_t child, int grace_ms);
 #define DEFAULT_TIMEOUT_MS 10000
+/* lib/sriov.c: VF @i's address from the PF's First VF Offset and VF Stride */
+void vf_address(const char *pf, long offset, long stride, unsigned i, char out[VFIOADM_BDF_MAX]);
 /* lib/pci.c: one mdev type directory's attributes; every type of an open (and consumed)
  * mdev_supported_types directory */
 void mdev_type_read(int tfd, struct vfioadm_mdev_type *t);
@@ -81,6 +83,7 @@ struct journal {
 	char target[VFIOADM_NAME_MAX];
 	char state[16];                          /* "binding", "bound" */
 	long long started;
+	bool from_config;                        /* origin=config: bound by vfioadm apply */
 };
 int journal_write(struct vfioadm_ctx *ctx, const struct journal *j);
 int journal_read(struct vfioadm_ctx *ctx, const char *bdf, struct journal *ret);

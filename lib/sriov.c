@@ -36,7 +36,7 @@ static int pf_read_long(struct vfioadm_ctx *ctx, const char *pf, const char *att
 }
 
 /* VF i's address from the PF's routing ID, First VF Offset and VF Stride (PCIe SR-IOV). */
-static void vf_address(const char *pf, long offset, long stride, unsigned i, char out[VFIOADM_BDF_MAX])
+void vf_address(const char *pf, long offset, long stride, unsigned i, char out[VFIOADM_BDF_MAX])
 {
 	unsigned domain, bus, dev, fn;
 	sscanf(pf, "%x:%x:%x.%x", &domain, &bus, &dev, &fn);
@@ -77,7 +77,7 @@ static void forget_vf_journals(struct vfioadm_ctx *ctx, const struct vfioadm_dev
 static int bind_vfs(struct vfioadm_ctx *ctx, const char *pf, const struct vfioadm_sriov_opts *opts,
 		    struct vfioadm_sriov_outcome *o)
 {
-	struct vfioadm_bind_opts b = { .timeout_ms = opts->timeout_ms };
+	struct vfioadm_bind_opts b = { .timeout_ms = opts->timeout_ms, .from_config = opts->from_config };
 	b.match.generic = opts->mode == VFIOADM_VF_VFIO;
 	b.match.driver = opts->mode == VFIOADM_VF_NAMED ? opts->driver : NULL;
 	char vfs[256][VFIOADM_BDF_MAX];

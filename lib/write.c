@@ -201,8 +201,9 @@ int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 32], text[512];
 	int n = snprintf(text, sizeof(text),
-			 "bdf=%s\norig_driver=%s\norig_override=%s\ntarget=%s\nstate=%s\nstarted=%lld\n",
-			 j->bdf, j->orig_driver, j->orig_override, j->target, j->state, j->started);
+			 "bdf=%s\norig_driver=%s\norig_override=%s\ntarget=%s\nstate=%s\nstarted=%lld\norigin=%s\n",
+			 j->bdf, j->orig_driver, j->orig_override, j->target, j->state, j->started,
+			 j->from_config ? "config" : "cli");
 	journal_path(j->bdf, path, sizeof(path));
 	narrate(ctx, "journal", path, j->state);
 	if (ctx->dry_run)
@@ -268,6 +269,10 @@ int journal_parse(const char *text, struct journal *ret)
 			seen |= 16;
 		} else if (streq(line, "started")) {
 			j.started = atoll(eq);
+		} else if (streq(line, "origin")) {
+			if (!streq(eq, "config") && !streq(eq, "cli"))
+				return -EINVAL;
+			j.from_config = streq(eq, "config");
 		}
 		if (r < 0)
 			return -EINVAL;

@@ -5,7 +5,7 @@ set -euo pipefail
 SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
 pkgs=(
 	# build
-	gcc pkg-config meson ninja-build libkmod-dev libjson-c-dev libpci-dev pci.ids
+	gcc pkg-config meson ninja-build libkmod-dev libjson-c-dev libpci-dev libinih-dev pci.ids
 	# tests
 	jq valgrind kmod pciutils
 	# fuzzing (libFuzzer)

@@ -19,6 +19,8 @@ static const struct cli_command *const commands[] = {
 	&cmd_sriov,
 	&cmd_mdev,
 	&cmd_probe,
+	&cmd_plan,
+	&cmd_apply,
 };
 
 static const char *const main_usage[] = {

@@ -294,6 +294,7 @@ struct vfioadm_bind_opts {
 	struct vfioadm_match_opts match;
 	bool force;          /* override the forceable refusals */
 	int timeout_ms;      /* for unbind, probe and verification (default 10 s) */
+	bool from_config;    /* journal it as bound by the configuration (vfioadm apply) */
 };
 
 struct vfioadm_outcome {
@@ -342,6 +343,7 @@ struct vfioadm_sriov_opts {
 	const char *driver;  /* VFIOADM_VF_NAMED */
 	bool force;          /* remove VFs although in use */
 	int timeout_ms;
+	bool from_config;    /* journal the VF bindings as the configuration's */
 };
 
 struct vfioadm_sriov_outcome {
@@ -455,6 +457,92 @@ struct vfioadm_probe *vfioadm_probe_free(struct vfioadm_probe *p);
  */
 int vfioadm_probe_device(struct vfioadm_ctx *ctx, const char *device, struct vfioadm_probe **ret,
 			 struct vfioadm_report **ret_refusal);
+
+/* ---- declarative configuration (lib/config.c, lib/plan.c) -------------------------- */
+
+#define VFIOADM_ANY_ID 0xffffffffu
+
+enum vfioadm_selector { VFIOADM_SEL_BDF, VFIOADM_SEL_ID, VFIOADM_SEL_VF };
+enum vfioadm_group_policy { VFIOADM_GROUP_NONE, VFIOADM_GROUP_SIBLINGS, VFIOADM_GROUP_ALL };
+
+struct vfioadm_cfg_device {
+	enum vfioadm_selector kind;
+	char bdf[VFIOADM_BDF_MAX];          /* SEL_BDF: the function; SEL_VF: its PF */
+	unsigned vf_index;                  /* SEL_VF */
+	uint32_t vendor, device, subvendor, subdevice; /* SEL_ID; VFIOADM_ANY_ID = any */
+	char driver[VFIOADM_NAME_MAX];      /* auto, vfio, host, or a VFIO driver */
+	enum vfioadm_group_policy group;
+	char file[128];                     /* the file that set it last */
+	int owner_driver, owner_group;      /* parser bookkeeping */
+};
+
+struct vfioadm_cfg_sriov {
+	char pf[VFIOADM_BDF_MAX];
+	bool has_numvfs;
+	unsigned numvfs;
+	char driver[VFIOADM_NAME_MAX];      /* auto, vfio, host, or a VFIO driver */
+	char file[128];
+	int owner_vfs, owner_driver;
+};
+
+struct vfioadm_cfg_mdev {
+	char uuid[VFIOADM_UUID_LEN];
+	char parent[VFIOADM_NAME_MAX];
+	char type[VFIOADM_NAME_MAX];
+	char file[128];
+	int owner_parent, owner_type;
+};
+
+struct vfioadm_config {
+	size_t n_devices, n_sriov, n_mdevs, n_deny;
+	struct vfioadm_cfg_device *devices;
+	struct vfioadm_cfg_sriov *sriov;
+	struct vfioadm_cfg_mdev *mdevs;
+	char **deny;                        /* [policy] deny: never auto-pick these modules */
+};
+
+struct vfioadm_config_error {
+	char file[128];
+	int line;                           /* 0 when not tied to one line */
+	char message[512];
+};
+
+/* Parse /etc/vfioadm.conf and /etc/vfioadm.d/ *.conf (under the root). Returns: 0; -EINVAL
+ * with @err filled (file, line, what was expected); -errno when a file cannot be read. */
+int vfioadm_config_load(struct vfioadm_ctx *ctx, struct vfioadm_config **ret, struct vfioadm_config_error *err);
+void vfioadm_config_free(struct vfioadm_config *cfg);
+
+enum vfioadm_action_kind {
+	VFIOADM_ACT_UNBIND,        /* give back a device the configuration no longer wants on VFIO */
+	VFIOADM_ACT_SRIOV,         /* set a PF's VF count (and bind the VFs) */
+	VFIOADM_ACT_BIND,          /* put a device on its VFIO driver */
+	VFIOADM_ACT_MDEV_CREATE,   /* create a configured mdev */
+};
+
+struct vfioadm_action {
+	enum vfioadm_action_kind kind;
+	char target[VFIOADM_UUID_LEN];      /* BDF, PF, or mdev UUID */
+	char driver[VFIOADM_NAME_MAX];      /* bind: auto, vfio or a driver; sriov: the VF driver */
+	char current[VFIOADM_NAME_MAX];     /* what it is on now */
+	unsigned numvfs;
+	char parent[VFIOADM_NAME_MAX], type[VFIOADM_NAME_MAX];
+	char source[128];                   /* the configuration file behind it */
+};
+
+struct vfioadm_plan {
+	size_t n;
+	struct vfioadm_action *v;           /* in the order apply runs them */
+};
+
+/*
+ * vfioadm_plan_compute: the difference between the configuration and this host, as the
+ * actions that close it, in dependency order (releases, VFs, bindings, mdevs). A device
+ * already where it should be yields nothing. Returns: 0; -EINVAL when two entries of equal
+ * precedence give one device different drivers (@err says which files).
+ */
+int vfioadm_plan_compute(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
+			 struct vfioadm_plan **ret, struct vfioadm_config_error *err);
+void vfioadm_plan_free(struct vfioadm_plan *plan);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * From desired to actual: the actions that make this host match the configuration, and
+ * nothing else. A device already on its VFIO driver yields no action — a device a VM is using
+ * must never be rebound because apply ran again.
+ */
+#include <fcntl.h>
+
+#include "internal.h"
+
+EXPORT void vfioadm_plan_free(struct vfioadm_plan *plan)
+{
+	if (plan)
+		free(plan->v);
+	free(plan);
+}
+
+static int add_action(struct vfioadm_plan *p, const struct vfioadm_action *a)
+{
+	for (size_t i = 0; i < p->n; i++) /* one action per target and kind */
+		if (p->v[i].kind == a->kind && streq(p->v[i].target, a->target))
+			return 0;
+	struct vfioadm_action *v = reallocarray(p->v, p->n + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	p->v = v;
+	p->v[p->n++] = *a;
+	return 0;
+}
+
+/* Precedence of a selector for one device: a VF entry, then a BDF, then ids with subsystem,
+ * then ids; 0 when it does not select the device. */
+static int selects(const struct vfioadm_cfg_device *e, const struct vfioadm_device_info *i)
+{
+	switch (e->kind) {
+	case VFIOADM_SEL_VF: {
+		if (i->sriov.role != VFIOADM_SRIOV_VF || !streq(i->sriov.pf, e->bdf))
+			return 0;
+		return 4; /* the index is checked by the caller, which knows the PF's VF list */
+	}
+	case VFIOADM_SEL_BDF:
+		return streq(e->bdf, i->bdf) ? 3 : 0;
+	case VFIOADM_SEL_ID:
+		if (e->vendor != i->ids.vendor || e->device != i->ids.device)
+			return 0;
+		if (e->subvendor == VFIOADM_ANY_ID)
+			return 1;
+		return e->subvendor == i->ids.subvendor && e->subdevice == i->ids.subdevice ? 2 : 0;
+	}
+	return 0;
+}
+
+static bool vf_index_matches(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device *e, const char *bdf)
+{
+	struct vfioadm_device *pf;
+	if (vfioadm_device_read(ctx, e->bdf, VFIOADM_FILL_BASIC, &pf) < 0)
+		return false;
+	const struct vfioadm_device_info *i = vfioadm_device_get_info(pf);
+	bool m = e->vf_index < i->sriov.n_vfs && streq(i->sriov.vfs[e->vf_index], bdf);
+	vfioadm_device_free(pf);
+	return m;
+}
+
+/* The entry that decides for this device, or NULL; -EINVAL on a tie with different drivers. */
+static int decide(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg, const struct vfioadm_device_info *i,
+		  const struct vfioadm_cfg_device **ret, struct vfioadm_config_error *err)
+{
+	const struct vfioadm_cfg_device *best = NULL;
+	int best_rank = 0;
+	for (size_t k = 0; k < cfg->n_devices; k++) {
+		const struct vfioadm_cfg_device *e = &cfg->devices[k];
+		int rank = selects(e, i);
+		if (rank == 4 && !vf_index_matches(ctx, e, i->bdf))
+			rank = 0;
+		if (rank == 0 || rank < best_rank)
+			continue;
+		if (rank == best_rank && best && !streq(best->driver, e->driver)) {
+			snprintf(err->file, sizeof(err->file), "%s", e->file);
+			snprintf(err->message, sizeof(err->message),
+				 "%s is given driver '%s' here and '%s' in %.100s: make one entry more specific",
+				 i->bdf, e->driver, best->driver, best->file);
+			return -EINVAL;
+		}
+		best = e;
+		best_rank = rank;
+	}
+	*ret = best;
+	return 0;
+}
+
+/* The VFIO driver a device would get, to compare with the one it is on. */
+static void wanted_driver(struct vfioadm_ctx *ctx, const struct vfioadm_device_info *i, const char *mode,
+			  char out[VFIOADM_NAME_MAX])
+{
+	struct vfioadm_match_opts mo = { .generic = streq(mode, "vfio"),
+					 .driver = streq(mode, "vfio") || streq(mode, "auto") ? NULL : mode };
+	struct vfioadm_match *m;
+	out[0] = '\0';
+	if (vfioadm_match(ctx, i->modalias, &mo, &m) < 0)
+		return;
+	strcpy(out, m->driver[0] ? m->driver : m->module);
+	vfioadm_match_free(m);
+}
+
+static void fill_source(struct vfioadm_action *a, const char *file)
+{
+	snprintf(a->source, sizeof(a->source), "%s", file);
+}
+
+static int plan_device(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device *e,
+		       const struct vfioadm_device_info *i, struct vfioadm_plan *p)
+{
+	struct vfioadm_action a = { .kind = VFIOADM_ACT_BIND };
+	strcpy(a.target, i->bdf);
+	strcpy(a.current, i->driver);
+	fill_source(&a, e->file);
+	if (streq(e->driver, "host")) {
+		struct journal j;
+		if (!i->vfio.bound || journal_read(ctx, i->bdf, &j) < 0)
+			return 0; /* not ours to give back */
+		a.kind = VFIOADM_ACT_UNBIND;
+		return add_action(p, &a);
+	}
+	char want[VFIOADM_NAME_MAX];
+	wanted_driver(ctx, i, e->driver, want);
+	if (i->vfio.bound && streq(i->driver, want))
+		return 0; /* already right: touch nothing */
+	strcpy(a.driver, e->driver);
+	return add_action(p, &a);
+}
+
+static int plan_sriov(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
+		      const struct vfioadm_cfg_sriov *s, struct vfioadm_plan *p, struct vfioadm_config_error *err)
+{
+	struct vfioadm_device *dev;
+	if (!s->has_numvfs || vfioadm_device_read(ctx, s->pf, VFIOADM_FILL_BASIC, &dev) < 0)
+		return 0; /* a PF that is not there: nothing we can do now (boot: it may appear later) */
+	const struct vfioadm_device_info *pf = vfioadm_device_get_info(dev);
+	struct vfioadm_action a = { .kind = VFIOADM_ACT_SRIOV, .numvfs = s->numvfs };
+	strcpy(a.target, pf->bdf);
+	strcpy(a.driver, s->driver);
+	snprintf(a.current, sizeof(a.current), "%u VFs", pf->sriov.numvfs);
+	fill_source(&a, s->file);
+	int r = 0;
+	if (pf->sriov.numvfs != s->numvfs) {
+		r = add_action(p, &a);
+	} else if (!streq(s->driver, "host")) {
+		/* the count is right: the VFs that are not on their driver get a bind each */
+		for (size_t k = 0; k < pf->sriov.n_vfs && r >= 0; k++) {
+			struct vfioadm_device *vf;
+			if (vfioadm_device_read(ctx, pf->sriov.vfs[k], VFIOADM_FILL_BASIC, &vf) < 0)
+				continue;
+			/* a [vf] or [device] entry for this VF beats the PF's default */
+			struct vfioadm_cfg_device dflt = { .kind = VFIOADM_SEL_VF };
+			const struct vfioadm_cfg_device *e;
+			strcpy(dflt.driver, s->driver);
+			strcpy(dflt.file, s->file);
+			r = decide(ctx, cfg, vfioadm_device_get_info(vf), &e, err);
+			if (r >= 0)
+				r = plan_device(ctx, e ? e : &dflt, vfioadm_device_get_info(vf), p);
+			vfioadm_device_free(vf);
+		}
+	}
+	vfioadm_device_free(dev);
+	return r;
+}
+
+/* Devices the configuration bound (journal origin=config) that it no longer wants. */
+static int plan_releases(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg, struct vfioadm_plan *p)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	if (root_opendir(ctx, "/run/vfioadm/journal", &d) < 0)
+		return 0;
+	struct dirent *de;
+	int r = 0;
+	while (r >= 0 && (de = readdir(d))) {
+		struct journal j;
+		struct vfioadm_device *dev;
+		if (de->d_name[0] == '.' || journal_read(ctx, de->d_name, &j) < 0 || !j.from_config ||
+		    vfioadm_device_read(ctx, j.bdf, VFIOADM_FILL_BASIC, &dev) < 0)
+			continue;
+		const struct vfioadm_device_info *i = vfioadm_device_get_info(dev);
+		const struct vfioadm_cfg_device *e = NULL;
+		struct vfioadm_config_error ignored;
+		bool wanted = decide(ctx, cfg, i, &e, &ignored) == 0 && e && !streq(e->driver, "host");
+		for (size_t k = 0; !wanted && i->sriov.role == VFIOADM_SRIOV_VF && k < cfg->n_sriov; k++)
+			wanted = streq(cfg->sriov[k].pf, i->sriov.pf) && !streq(cfg->sriov[k].driver, "host");
+		if (!wanted) {
+			struct vfioadm_action a = { .kind = VFIOADM_ACT_UNBIND };
+			strcpy(a.target, i->bdf);
+			strcpy(a.current, i->driver);
+			snprintf(a.source, sizeof(a.source), "no longer configured");
+			r = add_action(p, &a);
+		}
+		vfioadm_device_free(dev);
+	}
+	return r;
+}
+
+static bool vf_of_configured_pf(const struct vfioadm_config *cfg, const struct vfioadm_device_info *i)
+{
+	for (size_t k = 0; i->sriov.role == VFIOADM_SRIOV_VF && k < cfg->n_sriov; k++)
+		if (cfg->sriov[k].has_numvfs && streq(cfg->sriov[k].pf, i->sriov.pf))
+			return true;
+	return false;
+}
+
+static int plan_devices(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg, struct vfioadm_plan *p,
+			struct vfioadm_config_error *err)
+{
+	int r = vfioadm_scan(ctx, VFIOADM_FILL_BASIC);
+	if (r < 0)
+		return r;
+	struct vfioadm_device *dev;
+	r = 0;
+	vfioadm_for_each_device(dev, ctx) {
+		const struct vfioadm_device_info *i = vfioadm_device_get_info(dev);
+		const struct vfioadm_cfg_device *e;
+		if (vf_of_configured_pf(cfg, i))
+			continue; /* planned with its PF */
+		if ((r = decide(ctx, cfg, i, &e, err)) < 0)
+			return r;
+		if (e && (r = plan_device(ctx, e, i, p)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int plan_mdevs(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg, struct vfioadm_plan *p)
+{
+	for (size_t k = 0; k < cfg->n_mdevs; k++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s", cfg->mdevs[k].uuid);
+		if (root_exists(ctx, path))
+			continue;
+		struct vfioadm_action a = { .kind = VFIOADM_ACT_MDEV_CREATE };
+		strcpy(a.target, cfg->mdevs[k].uuid);
+		strcpy(a.parent, cfg->mdevs[k].parent);
+		strcpy(a.type, cfg->mdevs[k].type);
+		fill_source(&a, cfg->mdevs[k].file);
+		int r = add_action(p, &a);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int kind_order(const void *a, const void *b)
+{
+	const struct vfioadm_action *x = a, *y = b;
+	if (x->kind != y->kind)
+		return (int)x->kind - (int)y->kind;
+	return strcmp(x->target, y->target);
+}
+
+EXPORT int vfioadm_plan_compute(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
+				struct vfioadm_plan **ret, struct vfioadm_config_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	struct vfioadm_plan *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	int r = vfioadm_set_deny_list(ctx, (const char *const *)cfg->deny, cfg->n_deny);
+	for (size_t k = 0; r >= 0 && k < cfg->n_sriov; k++)
+		r = plan_sriov(ctx, cfg, &cfg->sriov[k], p, err);
+	if (r >= 0)
+		r = plan_devices(ctx, cfg, p, err);
+	if (r >= 0)
+		r = plan_releases(ctx, cfg, p);
+	if (r >= 0)
+		r = plan_mdevs(ctx, cfg, p);
+	if (r < 0) {
+		vfioadm_plan_free(p);
+		return r;
+	}
+	qsort(p->v, p->n, sizeof(*p->v), kind_order);
+	*ret = p;
+	return 0;
+}

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vfioadm plan / apply: make the host match /etc/vfioadm.conf and /etc/vfioadm.d/. */
+#include <getopt.h>
+
+#include "cli.h"
+
+static const char *const plan_usage[] = {
+	"Usage: vfioadm plan [--json]",
+	"",
+	"The steps 'vfioadm apply' would take to make this host match /etc/vfioadm.conf and",
+	"/etc/vfioadm.d/*.conf (vfioadm.conf(5)): releases first, then SR-IOV VF counts, device",
+	"bindings, mediated devices. Devices already as configured give no step.",
+	NULL,
+};
+
+static const char *const apply_usage[] = {
+	"Usage: vfioadm apply [--dry-run] [--timeout SEC] [--json]",
+	"",
+	"Perform the steps of 'vfioadm plan', each as the transaction of its command (bind,",
+	"unbind, sriov, mdev create). A second apply finds nothing to do and writes nothing; a",
+	"device already on its VFIO driver (perhaps in use by a VM) is never touched. Devices the",
+	"configuration bound and no longer names go back to their host driver.",
+	"  --dry-run      print the exact sysfs writes; change nothing",
+	NULL,
+};
+
+static const char *const kind_names[] = {
+	[VFIOADM_ACT_UNBIND] = "unbind", [VFIOADM_ACT_SRIOV] = "sriov",
+	[VFIOADM_ACT_BIND] = "bind", [VFIOADM_ACT_MDEV_CREATE] = "mdev-create",
+};
+
+static int load(struct cli *cli, struct vfioadm_config **cfg, struct vfioadm_plan **plan)
+{
+	struct vfioadm_config_error err;
+	int r = vfioadm_config_load(cli->ctx, cfg, &err);
+	if (r == -EINVAL) {
+		if (err.line)
+			cli_error("%s:%d: %s", err.file, err.line, err.message);
+		else
+			cli_error("%s: %s", err.file, err.message);
+		return EXIT_USAGE;
+	}
+	if (r < 0) {
+		cli_error("cannot read the configuration: %s", strerror(-r));
+		return EXIT_FAILED;
+	}
+	r = vfioadm_plan_compute(cli->ctx, *cfg, plan, &err);
+	if (r == -EINVAL) {
+		cli_error("%s: %s", err.file, err.message);
+		vfioadm_config_free(*cfg);
+		return EXIT_USAGE;
+	}
+	if (r < 0) {
+		cli_error("cannot compare the configuration with this host: %s", strerror(-r));
+		vfioadm_config_free(*cfg);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+static void describe(const struct vfioadm_action *a, char *buf, size_t size)
+{
+	switch (a->kind) {
+	case VFIOADM_ACT_SRIOV:
+		snprintf(buf, size, "%u VFs on %s (now %s)", a->numvfs, a->driver, a->current);
+		break;
+	case VFIOADM_ACT_BIND:
+		snprintf(buf, size, "to %s (now %s)", a->driver, a->current[0] ? a->current : "no driver");
+		break;
+	case VFIOADM_ACT_UNBIND:
+		snprintf(buf, size, "back to the host (now %s)", a->current);
+		break;
+	case VFIOADM_ACT_MDEV_CREATE:
+		snprintf(buf, size, "%s/%s", a->parent, a->type);
+		break;
+	}
+}
+
+static struct json_object *json_action(const struct vfioadm_action *a)
+{
+	char what[256];
+	struct json_object *o = json_object_new_object();
+	describe(a, what, sizeof(what));
+	json_object_object_add(o, "action", json_object_new_string(kind_names[a->kind]));
+	json_object_object_add(o, "target", json_object_new_string(a->target));
+	json_object_object_add(o, "what", json_object_new_string(what));
+	json_object_object_add(o, "source", json_object_new_string(a->source));
+	return o;
+}
+
+static int run_plan(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, {},
+	};
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'h': cli_print_usage(plan_usage); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("plan", "takes no arguments");
+	struct vfioadm_config *cfg;
+	struct vfioadm_plan *plan;
+	int code = load(cli, &cfg, &plan);
+	if (code != EXIT_OK)
+		return code;
+	struct json_object *a = json ? json_object_new_array() : NULL;
+	for (size_t i = 0; i < plan->n; i++) {
+		char what[256];
+		describe(&plan->v[i], what, sizeof(what));
+		if (json)
+			json_object_array_add(a, json_action(&plan->v[i]));
+		else
+			printf("%-11s %-36s %s  [%s]\n", kind_names[plan->v[i].kind], plan->v[i].target, what,
+			       plan->v[i].source);
+	}
+	if (json)
+		json_print(a);
+	else if (!plan->n)
+		printf("nothing to do: this host matches the configuration\n");
+	vfioadm_plan_free(plan);
+	vfioadm_config_free(cfg);
+	return EXIT_OK;
+}
+
+static enum vfioadm_vf_mode vf_mode(const char *driver)
+{
+	return streq(driver, "auto") ? VFIOADM_VF_AUTO : streq(driver, "vfio") ? VFIOADM_VF_VFIO :
+	       streq(driver, "host") ? VFIOADM_VF_HOST : VFIOADM_VF_NAMED;
+}
+
+/* One step, as its own command would do it. Returns an exit code; *why gets the reason. */
+static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_ms, char *why, size_t size)
+{
+	int r;
+	why[0] = '\0';
+	if (a->kind == VFIOADM_ACT_MDEV_CREATE) {
+		r = vfioadm_mdev_create(cli->ctx, a->parent, a->type, a->target);
+		if (r < 0)
+			snprintf(why, size, "%s", strerror(-r));
+		return r < 0 ? EXIT_FAILED : EXIT_OK;
+	}
+	if (a->kind == VFIOADM_ACT_SRIOV) {
+		struct vfioadm_sriov_opts so = { .numvfs = a->numvfs, .mode = vf_mode(a->driver),
+						 .driver = a->driver, .timeout_ms = timeout_ms, .from_config = true };
+		struct vfioadm_sriov_outcome o;
+		r = vfioadm_sriov_set(cli->ctx, a->target, &so, &o);
+		if (r < 0)
+			snprintf(why, size, "%s%s%s", strerror(-r), o.reason[0] ? ": " : "", o.reason);
+		int code = r == -EBUSY ? EXIT_REFUSED : r < 0 ? EXIT_FAILED : EXIT_OK;
+		vfioadm_sriov_outcome_done(&o);
+		return code;
+	}
+	struct vfioadm_bind_opts b = { .timeout_ms = timeout_ms, .from_config = true };
+	b.match.generic = streq(a->driver, "vfio");
+	b.match.driver = a->kind == VFIOADM_ACT_BIND && !streq(a->driver, "auto") && !b.match.generic ? a->driver : NULL;
+	struct vfioadm_outcome o;
+	r = a->kind == VFIOADM_ACT_BIND ? vfioadm_bind(cli->ctx, a->target, &b, &o)
+					: vfioadm_unbind(cli->ctx, a->target, &b, &o);
+	if (r < 0) {
+		snprintf(why, size, "%s%s%s%s", strerror(-r), o.reason[0] ? ": " : "", o.reason,
+			 o.rolled_back ? " (rolled back)" : "");
+		for (size_t i = 0; o.refusal && i < o.refusal->n; i++)
+			print_blocker(&o.refusal->v[i], -1);
+	}
+	int code = r == -EBUSY ? EXIT_REFUSED : r < 0 ? EXIT_FAILED : EXIT_OK;
+	vfioadm_outcome_done(&o);
+	return code;
+}
+
+static void print_apply_action(void *data _unused_, const char *verb, const char *path, const char *value)
+{
+	if (streq(verb, "write"))
+		printf("    write '%s' to %s\n", streq(value, "\n") ? "\\n" : value, path);
+	else if (streq(verb, "load"))
+		printf("    load module %s\n", path);
+	else if (streq(verb, "bind-vf"))
+		printf("    bind the new VF %s to %s\n", path, value);
+}
+
+static int run_apply(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' }, { "timeout", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },    { "help", no_argument, NULL, 'h' },    {},
+	};
+	bool dry_run = false, json = false;
+	int timeout_ms = 10000, c;
+	while ((c = getopt_long(argc, argv, "hn", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'n': dry_run = true; break;
+		case 't': {
+			double s = strtod(optarg, &end);
+			if (*end || s <= 0 || s > 3600)
+				return cli_usage_error("apply", "--timeout takes seconds, 0 < SEC <= 3600");
+			timeout_ms = (int)(s * 1000);
+			break;
+		}
+		case 'j': json = true; break;
+		case 'h': cli_print_usage(apply_usage); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("apply", "takes no arguments");
+	struct vfioadm_config *cfg;
+	struct vfioadm_plan *plan;
+	int code = load(cli, &cfg, &plan);
+	if (code != EXIT_OK)
+		return code;
+	vfioadm_set_dry_run(cli->ctx, dry_run);
+	if (dry_run)
+		vfioadm_set_action_fn(cli->ctx, print_apply_action, NULL);
+	int holder = 0;
+	if (vfioadm_lock(cli->ctx, timeout_ms, &holder) == -ETIMEDOUT) {
+		cli_error("another vfioadm run (pid %d) is changing devices", holder);
+		code = EXIT_FAILED;
+		plan->n = 0;
+	}
+	struct json_object *results = json ? json_object_new_array() : NULL;
+	size_t ok = 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct vfioadm_action *a = &plan->v[i];
+		char what[256], why[320];
+		describe(a, what, sizeof(what));
+		if (!json)
+			printf("[%zu/%zu] %s %s %s\n", i + 1, plan->n, kind_names[a->kind], a->target, what);
+		int rc = perform(cli, a, timeout_ms, why, sizeof(why));
+		if (rc == EXIT_OK)
+			ok++;
+		else
+			cli_error("%s %s: %s", kind_names[a->kind], a->target, why);
+		if (rc != EXIT_OK && (code == EXIT_OK || rc == EXIT_REFUSED))
+			code = rc;
+		if (results) {
+			struct json_object *o = json_action(a);
+			json_object_object_add(o, "ok", json_object_new_boolean(rc == EXIT_OK));
+			json_object_object_add(o, "error", why[0] ? json_object_new_string(why) : NULL);
+			json_object_array_add(results, o);
+		}
+	}
+	if (results)
+		json_print(results);
+	else if (plan->n == 0 && code == EXIT_OK)
+		printf("nothing to do: this host matches the configuration\n");
+	else
+		printf("%zu of %zu steps %s\n", ok, plan->n, dry_run ? "would be done" : "done");
+	vfioadm_unlock(cli->ctx);
+	vfioadm_plan_free(plan);
+	vfioadm_config_free(cfg);
+	return code;
+}
+
+const struct cli_command cmd_plan = { "plan", run_plan, "show what 'apply' would change" };
+const struct cli_command cmd_apply = { "apply", run_apply, "make the host match the configuration" };

@@ -336,6 +336,25 @@ EXPORT void vfioadm_config_free(struct vfioadm_config *c)
 	free(c);
 }
 
+int config_parse_text(const char *text, size_t len, struct vfioadm_config **ret, struct vfioadm_config_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	struct vfioadm_config *c = calloc(1, sizeof(*c));
+	FILE *f = c && len ? fmemopen((void *)text, len, "r") : NULL;
+	struct parse_state ps = { .cfg = c, .file = "(text)" };
+	int line = f ? ini_parse_file(f, on_key, &ps) : 0;
+	if (f)
+		fclose(f);
+	if (!c || line) {
+		err->line = line;
+		snprintf(err->message, sizeof(err->message), "%s", ps.error[0] ? ps.error : "syntax");
+		vfioadm_config_free(c);
+		return c ? -EINVAL : -ENOMEM;
+	}
+	*ret = c;
+	return 0;
+}
+
 EXPORT int vfioadm_config_load(struct vfioadm_ctx *ctx, struct vfioadm_config **ret,
 			       struct vfioadm_config_error *err)
 {

@@ -98,6 +98,10 @@ int report_add(struct vfioadm_report *r, enum vfioadm_blocker_kind kind, const c
 void holders_cache_free(struct vfioadm_ctx *ctx);
 int report_holders(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const char *const *paths);
 
+/* lib/config.c: parse one file's text (the fuzzer's entry) */
+int config_parse_text(const char *text, size_t len, struct vfioadm_config **ret,
+		      struct vfioadm_config_error *err);
+
 /* ---- lib/alias.c pure helpers (unit-tested) ---- */
 /* Score a vfio_pci: pattern: wildcard fields among v d sv sd bc sc i (a missing field counts
  * as a wildcard; a literal with modpost's trailing '*', "i00*", counts as literal) and the

@@ -214,6 +214,13 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 	int code = load(cli, &cfg, &plan);
 	if (code != EXIT_OK)
 		return code;
+	if (!dry_run && plan->n && !streq(vfioadm_get_root(cli->ctx), "/")) {
+		cli_error("--root '%s' is for inspection: changes need the live host (--dry-run shows the plan)",
+			  vfioadm_get_root(cli->ctx));
+		vfioadm_plan_free(plan);
+		vfioadm_config_free(cfg);
+		return EXIT_USAGE;
+	}
 	vfioadm_set_dry_run(cli->ctx, dry_run);
 	if (dry_run)
 		vfioadm_set_action_fn(cli->ctx, print_apply_action, NULL);

@@ -17,6 +17,7 @@ for c in $cmds; do
 	t "$c: installed by man/meson.build" grep -q "vfioadm-$c.8" "$src/man/meson.build"
 	t "$c: in the completion's command list" grep -Eq "commands=\"([a-z-]+ )*$c( [a-z-]+)*\"" "$comp"
 	t "$c: has a completion branch" grep -Eq "^	$c\)|^	$c\|" "$comp"
+	t "$c: in the SEE ALSO of vfioadm(8)" grep -q "^\.BR vfioadm-$c (8)" "$src/man/vfioadm.8"
 	t "$c: --help exits 0" "$vfioadm" "$c" --help
 done
 t "completion script parses" bash -n "$comp"

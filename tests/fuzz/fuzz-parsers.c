@@ -2,7 +2,7 @@
 /*
  * libFuzzer target for every parser of untrusted text: BDFs (command line), modaliases
  * (sysfs), vfio_pci: alias patterns (modules.alias, modprobe.d), class names, driver names,
- * and the journal a later run trusts to restore a device.
+ * the journal a later run trusts to restore a device, and the configuration file.
  * Checks invariants, not just absence of crashes: an accepted BDF normalises to a fixed point,
  * an accepted modalias re-formats to itself, a pattern's counts stay in range.
  */
@@ -52,6 +52,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(vfioadm_bdf_normalize(j.bdf, norm) == 0 && strcmp(norm, j.bdf) == 0);
 		assert(vfioadm_driver_name_valid(j.target));
 		assert(!*j.orig_driver || vfioadm_driver_name_valid(j.orig_driver));
+	}
+	struct vfioadm_config *cfg;
+	struct vfioadm_config_error err;
+	if (config_parse_text(s, size, &cfg, &err) == 0) {
+		for (size_t i = 0; i < cfg->n_devices; i++)
+			assert(vfioadm_driver_name_valid(cfg->devices[i].driver));
+		for (size_t i = 0; i < cfg->n_mdevs; i++)
+			assert(vfioadm_uuid_valid(cfg->mdevs[i].uuid));
+		vfioadm_config_free(cfg);
+	} else {
+		assert(err.line > 0 || err.message[0]);
 	}
 	free(s);
 	return 0;

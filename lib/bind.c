@@ -367,6 +367,9 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 		return r;
 	struct journal j;
 	bool journalled = journal_read(ctx, o->bdf, &j) == 0;
+	/* claimed by the configuration before any host driver bound it (boot): giving it back
+	 * means letting the kernel's default driver have it, not leaving it without one */
+	bool reprobe = journalled && j.from_config && !j.orig_driver[0];
 	if (!journalled && !st.vfio && !st.override[0])
 		return 0; /* not ours and not on VFIO: nothing to give back */
 	if (journalled && streq(st.driver, j.orig_driver) && streq(st.override, j.orig_override)) {
@@ -377,7 +380,7 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 		return r;
 	o->changed = true;
 	_cleanup_close_ int kmsg = kmsg_open(ctx);
-	if (journalled) {
+	if (journalled && !reprobe) {
 		strcpy(o->driver, j.orig_driver);
 		r = restore(ctx, o->bdf, j.orig_driver, j.orig_override, timeout);
 	} else {

@@ -146,3 +146,8 @@ int kmod_load(struct vfioadm_ctx *ctx, const char *module)
 		strscpy(ctx->loaded_module, sizeof(ctx->loaded_module), module);
 	return r;
 }
+
+EXPORT int vfioadm_load_module(struct vfioadm_ctx *ctx, const char *module)
+{
+	return vfioadm_driver_name_valid(module) ? kmod_load(ctx, module) : -EINVAL;
+}

@@ -205,6 +205,29 @@ static bool vf_of_configured_pf(const struct vfioadm_config *cfg, const struct v
 	return false;
 }
 
+EXPORT int vfioadm_config_driver(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
+				 const char *bdf, char ret[VFIOADM_NAME_MAX])
+{
+	struct vfioadm_device *dev;
+	int r = vfioadm_device_read(ctx, bdf, VFIOADM_FILL_BASIC, &dev);
+	if (r < 0)
+		return r;
+	const struct vfioadm_device_info *i = vfioadm_device_get_info(dev);
+	const struct vfioadm_cfg_device *e = NULL;
+	struct vfioadm_config_error err;
+	r = decide(ctx, cfg, i, &e, &err);
+	ret[0] = '\0';
+	if (r >= 0 && e)
+		strcpy(ret, e->driver);
+	for (size_t k = 0; r >= 0 && !e && i->sriov.role == VFIOADM_SRIOV_VF && k < cfg->n_sriov; k++)
+		if (streq(cfg->sriov[k].pf, i->sriov.pf))
+			strcpy(ret, cfg->sriov[k].driver);
+	vfioadm_device_free(dev);
+	if (r >= 0 && streq(ret, "host"))
+		ret[0] = '\0';
+	return r < 0 ? r : ret[0] ? 1 : 0;
+}
+
 static int plan_devices(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg, struct vfioadm_plan *p,
 			struct vfioadm_config_error *err)
 {

@@ -29,7 +29,7 @@ struct cli_command {
 };
 
 extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unbind, cmd_check,
-	cmd_sriov, cmd_mdev, cmd_probe, cmd_plan, cmd_apply;
+	cmd_sriov, cmd_mdev, cmd_probe, cmd_plan, cmd_apply, cmd_udev_helper;
 
 /* Messages: one line each, on stderr, prefixed with the program name. */
 void cli_error(const char *fmt, ...) _printf_(1, 2);

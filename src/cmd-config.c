@@ -14,13 +14,14 @@ static const char *const plan_usage[] = {
 };
 
 static const char *const apply_usage[] = {
-	"Usage: vfioadm apply [--dry-run] [--timeout SEC] [--json]",
+	"Usage: vfioadm apply [--dry-run] [--timeout SEC] [--wait SEC] [--json]",
 	"",
 	"Perform the steps of 'vfioadm plan', each as the transaction of its command (bind,",
 	"unbind, sriov, mdev create). A second apply finds nothing to do and writes nothing; a",
 	"device already on its VFIO driver (perhaps in use by a VM) is never touched. Devices the",
 	"configuration bound and no longer names go back to their host driver.",
 	"  --dry-run      print the exact sysfs writes; change nothing",
+	"  --wait SEC     wait up to SEC for mdev parents to register (at boot)",
 	NULL,
 };
 
@@ -135,12 +136,27 @@ static enum vfioadm_vf_mode vf_mode(const char *driver)
 }
 
 /* One step, as its own command would do it. Returns an exit code; *why gets the reason. */
-static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_ms, char *why, size_t size)
+static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_ms, int wait_ms,
+		   char *why, size_t size)
 {
 	int r;
 	why[0] = '\0';
 	if (a->kind == VFIOADM_ACT_MDEV_CREATE) {
+		/* a parent registers when its driver binds (MDEV_STATE=registered): wait, bounded */
+		for (int waited = 0; waited < wait_ms; waited += 200) {
+			struct vfioadm_mdev_parent *p;
+			size_t n;
+			if (vfioadm_mdev_parents(cli->ctx, a->parent, &p, &n) == 0) {
+				vfioadm_mdev_parents_free(p, n);
+				break;
+			}
+			usleep(200 * 1000);
+		}
 		r = vfioadm_mdev_create(cli->ctx, a->parent, a->type, a->target);
+		if (r == -ENODEV && wait_ms > 0) {
+			snprintf(why, size, "parent %s did not appear within %d s", a->parent, wait_ms / 1000);
+			return EXIT_FAILED;
+		}
 		if (r < 0)
 			snprintf(why, size, "%s", strerror(-r));
 		return r < 0 ? EXIT_FAILED : EXIT_OK;
@@ -187,10 +203,11 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'n' }, { "timeout", required_argument, NULL, 't' },
+		{ "wait", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },    { "help", no_argument, NULL, 'h' },    {},
 	};
 	bool dry_run = false, json = false;
-	int timeout_ms = 10000, c;
+	int timeout_ms = 10000, wait_ms = 0, c;
 	while ((c = getopt_long(argc, argv, "hn", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {
@@ -200,6 +217,13 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 			if (*end || s <= 0 || s > 3600)
 				return cli_usage_error("apply", "--timeout takes seconds, 0 < SEC <= 3600");
 			timeout_ms = (int)(s * 1000);
+			break;
+		}
+		case 'w': {
+			long w = strtol(optarg, &end, 10);
+			if (*end || !*optarg || w < 0 || w > 3600)
+				return cli_usage_error("apply", "--wait takes seconds, 0 to 3600");
+			wait_ms = (int)w * 1000;
 			break;
 		}
 		case 'j': json = true; break;
@@ -238,7 +262,7 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 		describe(a, what, sizeof(what));
 		if (!json)
 			printf("[%zu/%zu] %s %s %s\n", i + 1, plan->n, kind_names[a->kind], a->target, what);
-		int rc = perform(cli, a, timeout_ms, why, sizeof(why));
+		int rc = perform(cli, a, timeout_ms, wait_ms, why, sizeof(why));
 		if (rc == EXIT_OK)
 			ok++;
 		else
@@ -264,5 +288,55 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 	return code;
 }
 
+static const char *const helper_usage[] = {
+	"Usage: vfioadm udev-helper BDF",
+	"",
+	"For the udev rule 70-vfioadm.rules, on the 'add' of a PCI function: when the configuration",
+	"puts it on a VFIO driver, load that driver's module and print VFIOADM_DRIVER=<driver> and",
+	"VFIOADM_MODULE=<module>, so the rule writes driver_override before any host driver probes.",
+	"Prints nothing for other functions. Never fails a boot: problems go to stderr (udev's log).",
+	NULL,
+};
+
+static int run_udev_helper(struct cli *cli, int argc, char **argv)
+{
+	if (argc == 2 && (streq(argv[1], "--help") || streq(argv[1], "-h"))) {
+		cli_print_usage(helper_usage);
+		return EXIT_OK;
+	}
+	if (argc != 2)
+		return cli_usage_error("udev-helper", "expected exactly one BDF");
+	char bdf[VFIOADM_BDF_MAX], mode[VFIOADM_NAME_MAX];
+	if (cli_parse_bdf("udev-helper", argv[1], bdf))
+		return EXIT_USAGE;
+	struct vfioadm_config *cfg;
+	struct vfioadm_config_error err;
+	if (vfioadm_config_load(cli->ctx, &cfg, &err) < 0) {
+		cli_error("%s:%d: %s (the configuration is ignored for %s)", err.file, err.line, err.message, bdf);
+		return EXIT_OK;
+	}
+	vfioadm_set_deny_list(cli->ctx, (const char *const *)cfg->deny, cfg->n_deny);
+	int r = vfioadm_config_driver(cli->ctx, cfg, bdf, mode);
+	struct vfioadm_device *dev = NULL;
+	if (r > 0 && vfioadm_device_read(cli->ctx, bdf, VFIOADM_FILL_BASIC, &dev) == 0) {
+		struct vfioadm_match_opts mo = { .generic = streq(mode, "vfio"),
+						 .driver = streq(mode, "vfio") || streq(mode, "auto") ? NULL : mode };
+		struct vfioadm_match *m;
+		char driver[VFIOADM_NAME_MAX];
+		if (vfioadm_match(cli->ctx, vfioadm_device_get_info(dev)->modalias, &mo, &m) == 0) {
+			if (vfioadm_load_module(cli->ctx, m->module) == 0 &&
+			    vfioadm_module_driver(cli->ctx, m->module, driver) == 0)
+				printf("VFIOADM_DRIVER=%s\nVFIOADM_MODULE=%s\n", driver, m->module);
+			else
+				cli_error("%s: could not load %s for it", bdf, m->module);
+			vfioadm_match_free(m);
+		}
+		vfioadm_device_free(dev);
+	}
+	vfioadm_config_free(cfg);
+	return EXIT_OK;
+}
+
+const struct cli_command cmd_udev_helper = { "udev-helper", run_udev_helper, "(for udev) the VFIO driver a new function is configured for" };
 const struct cli_command cmd_plan = { "plan", run_plan, "show what 'apply' would change" };
 const struct cli_command cmd_apply = { "apply", run_apply, "make the host match the configuration" };

@@ -224,6 +224,8 @@ int vfioadm_set_deny_list(struct vfioadm_ctx *ctx, const char *const *modules, s
 int vfioadm_match(struct vfioadm_ctx *ctx, const char *modalias,
 		  const struct vfioadm_match_opts *opts, struct vfioadm_match **ret);
 struct vfioadm_match *vfioadm_match_free(struct vfioadm_match *m);
+/* Load a module (with its dependencies) through libkmod. Returns: 0, -EINVAL, -errno. */
+int vfioadm_load_module(struct vfioadm_ctx *ctx, const char *module);
 /* A driver or module name we are willing to write into sysfs: [A-Za-z0-9_-]{1,63}. */
 bool vfioadm_driver_name_valid(const char *name);
 /* Module name -> its PCI driver name from /sys/module/<m>/drivers/pci:<name>.
@@ -543,6 +545,10 @@ struct vfioadm_plan {
 int vfioadm_plan_compute(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
 			 struct vfioadm_plan **ret, struct vfioadm_config_error *err);
 void vfioadm_plan_free(struct vfioadm_plan *plan);
+/* The configured VFIO driver mode for one function (auto, vfio or a driver), for the boot-time
+ * udev rule. Returns: 1 configured (@ret set), 0 not configured or host, -errno. */
+int vfioadm_config_driver(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
+			  const char *bdf, char ret[VFIOADM_NAME_MAX]);
 
 #ifdef __cplusplus
 }

@@ -97,7 +97,7 @@ build_full_initramfs() {
 	root=$work/root
 	p=$root/payload
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,newroot} "$p"/usr/local/{sbin,lib} "$p/scenario" \
-		"$p/etc" "$p$kdir/extra"
+		"$p/etc" "$p/usr$kdir/extra"
 	cp /bin/busybox "$root/bin/busybox"
 	for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"; done
 	copy_with_libs "$(command -v kmod)" /usr/bin/kmod
@@ -110,8 +110,28 @@ build_full_initramfs() {
 	cp -a "$builddir"/lib/libvfioadm.so* "$p/usr/local/lib/"
 	cp "$builddir/src/vfioadm" "$p/usr/local/sbin/"
 	for f in "$builddir"/tests/vm/*; do [ -x "$f" ] && [ -f "$f" ] && cp "$f" "$p/usr/local/sbin/"; done
-	for m in $(header extra); do cp "$kmods/$m.ko" "$p$kdir/extra/"; done
+	# the Debian root is merged-/usr: /lib is a link to usr/lib, so the payload uses usr/lib
+	for m in $(header extra); do cp "$kmods/$m.ko" "$p/usr$kdir/extra/"; done
 	header load >"$p/etc/vfioadm-load-modules"
+	# vfioadm's boot integration, as meson would install it (inert without a configuration)
+	mkdir -p "$p/etc/udev/rules.d" "$p/etc/systemd/system/multi-user.target.wants"
+	cp "$builddir/data/70-vfioadm.rules" "$p/etc/udev/rules.d/"
+	cp "$builddir/data/vfioadm-apply.service" "$p/etc/systemd/system/"
+	ln -sf ../vfioadm-apply.service "$p/etc/systemd/system/multi-user.target.wants/vfioadm-apply.service"
+	# index the test modules before modules-load.d and udev's coldplug look for them
+	cat >"$p/etc/systemd/system/vfioadm-test-depmod.service" <<'UNIT'
+[Unit]
+Description=vfioadm tests: index the test kernel modules
+DefaultDependencies=no
+Before=systemd-modules-load.service systemd-udev-trigger.service sysinit.target
+[Service]
+Type=oneshot
+ExecStart=/sbin/depmod -a
+UNIT
+	mkdir -p "$p/etc/systemd/system/sysinit.target.wants"
+	ln -sf ../vfioadm-test-depmod.service "$p/etc/systemd/system/sysinit.target.wants/"
+	# files the scenario brings (its configuration…): scenarios/NAME.root/
+	[ -d "${scen_file%.sh}.root" ] && cp -a "${scen_file%.sh}.root/." "$p/"
 	cp "$here/guest/lib.sh" "$here/guest/capture.sh" "$p/scenario/"
 	cp "$scen_file" "$p/scenario/run.sh"
 	cp "$here/guest/init-full" "$root/init"

@@ -10,6 +10,7 @@
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -383,4 +384,118 @@ EXPORT int vfioadm_config_load(struct vfioadm_ctx *ctx, struct vfioadm_config **
 	}
 	*ret = c;
 	return 0;
+}
+
+/* ---- editing: the tool's own file, /etc/vfioadm.d/50-vfioadm.conf ---- */
+
+#define MANAGED CONF_DIR "/50-vfioadm.conf"
+
+struct raw_section {
+	char name[128];
+	char body[1024]; /* "key = value\n" lines */
+};
+
+struct raw_file {
+	size_t n;
+	struct raw_section *v;
+};
+
+static int raw_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct raw_file *f = user;
+	if (!f->n || !streq(f->v[f->n - 1].name, section)) {
+		struct raw_section *v = reallocarray(f->v, f->n + 1, sizeof(*v));
+		if (!v)
+			return 0;
+		f->v = v;
+		memset(&v[f->n], 0, sizeof(*v));
+		snprintf(v[f->n++].name, sizeof(v->name), "%s", section);
+	}
+	struct raw_section *s = &f->v[f->n - 1];
+	size_t len = strlen(s->body);
+	snprintf(s->body + len, sizeof(s->body) - len, "%s = %s\n", name, value);
+	return 1;
+}
+
+static int managed_write(const struct raw_file *f)
+{
+	char tmp[] = MANAGED ".tmpXXXXXX";
+	if (mkdir(CONF_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	FILE *out = fdopen(fd, "w");
+	if (!out) {
+		close(fd);
+		unlink(tmp);
+		return -ENOMEM;
+	}
+	fputs("# Managed by 'vfioadm config' and 'vfioadm bind --persist'; vfioadm.conf(5).\n", out);
+	for (size_t i = 0; i < f->n; i++)
+		fprintf(out, "\n[%s]\n%s", f->v[i].name, f->v[i].body);
+	int r = fflush(out) == 0 && fsync(fd) == 0 ? 0 : -errno;
+	fclose(out);
+	if (r == 0 && (chmod(tmp, 0644) < 0 || rename(tmp, MANAGED) < 0))
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+EXPORT int vfioadm_config_edit(struct vfioadm_ctx *ctx, const char *section, const char *body,
+			       struct vfioadm_config_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	if (!ctx_is_host(ctx))
+		return -EROFS;
+	/* the new section must parse on its own: nothing malformed is ever written */
+	if (body) {
+		char text[1200];
+		struct vfioadm_config *c;
+		snprintf(text, sizeof(text), "[%s]\n%s", section, body);
+		int r = config_parse_text(text, strlen(text), &c, err);
+		if (r < 0)
+			return r;
+		vfioadm_config_free(c);
+	}
+	struct raw_file f = { 0 };
+	FILE *in = fopen(MANAGED, "r");
+	if (in) {
+		int line = ini_parse_file(in, raw_key, &f);
+		fclose(in);
+		if (line) {
+			snprintf(err->file, sizeof(err->file), MANAGED);
+			err->line = line;
+			snprintf(err->message, sizeof(err->message), "cannot edit a malformed file");
+			free(f.v);
+			return -EINVAL;
+		}
+	}
+	size_t i;
+	for (i = 0; i < f.n && strcasecmp(f.v[i].name, section) != 0; i++)
+		;
+	if (!body && i == f.n) {
+		free(f.v);
+		return -ENOENT;
+	}
+	if (body && i == f.n) {
+		struct raw_section *v = reallocarray(f.v, f.n + 1, sizeof(*v));
+		if (!v) {
+			free(f.v);
+			return -ENOMEM;
+		}
+		f.v = v;
+		f.n++;
+	}
+	if (body) {
+		snprintf(f.v[i].name, sizeof(f.v[i].name), "%s", section);
+		snprintf(f.v[i].body, sizeof(f.v[i].body), "%s", body);
+	} else {
+		memmove(&f.v[i], &f.v[i + 1], (f.n - i - 1) * sizeof(*f.v));
+		f.n--;
+	}
+	int r = managed_write(&f);
+	free(f.v);
+	return r;
 }

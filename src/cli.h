@@ -29,7 +29,9 @@ struct cli_command {
 };
 
 extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unbind, cmd_check,
-	cmd_sriov, cmd_mdev, cmd_probe, cmd_plan, cmd_apply, cmd_udev_helper;
+	cmd_sriov, cmd_mdev, cmd_probe, cmd_plan, cmd_apply, cmd_udev_helper, cmd_config;
+/* src/cmd-config-edit.c: set or (body NULL) remove a section of the managed file */
+int cli_config_set(struct cli *cli, const char *section, const char *body, bool locked);
 
 /* Messages: one line each, on stderr, prefixed with the program name. */
 void cli_error(const char *fmt, ...) _printf_(1, 2);

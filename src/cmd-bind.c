@@ -183,9 +183,22 @@ static void say_group_state(struct cli *cli, const char *bdf, int group)
 	vfioadm_report_free(r);
 }
 
+static int persist(struct cli *cli, const char *cmd, const struct vfioadm_bind_opts *b, const char *bdf)
+{
+	char section[64], body[128];
+	snprintf(section, sizeof(section), "device %s", bdf);
+	snprintf(body, sizeof(body), "driver = %s\n", b->match.generic ? "vfio" : b->match.driver ? b->match.driver : "auto");
+	int c = cli_config_set(cli, section, streq(cmd, "bind") ? body : NULL, true); /* our run holds the lock */
+	if (c == EXIT_FAILED && !streq(cmd, "bind"))
+		return EXIT_OK; /* nothing of ours to remove: fine */
+	if (c == EXIT_OK)
+		printf("%s: %s /etc/vfioadm.d/50-vfioadm.conf\n", bdf, streq(cmd, "bind") ? "recorded in" : "removed from");
+	return c;
+}
+
 struct change_opts {
 	struct vfioadm_bind_opts b;
-	bool dry_run, json, group, siblings;
+	bool dry_run, json, group, siblings, persist;
 	int lock_timeout_ms;
 };
 
@@ -233,6 +246,8 @@ static int run_change(struct cli *cli, const char *cmd, struct change_opts *co, 
 				       o.driver[0] ? o.driver : "no driver", o.prev_driver[0] ? o.prev_driver : "no driver");
 			if (streq(cmd, "bind") && !co->dry_run)
 				say_group_state(cli, o.bdf, o.iommu_group);
+			if (co->persist && !co->dry_run)
+				c = persist(cli, cmd, &co->b, o.bdf);
 		}
 		if (results) {
 			struct json_object *j = json_object_new_object();
@@ -288,6 +303,7 @@ static const char *const bind_usage[] = {
 	"  --dry-run       print the exact sysfs writes in order; change nothing",
 	"  --timeout SEC   for unbind, probe and waiting for another vfioadm (default 10)",
 	"  --json          a JSON array of results",
+	"  --persist       also record it in /etc/vfioadm.d/50-vfioadm.conf (kept at boot)",
 	NULL,
 };
 
@@ -298,6 +314,7 @@ static const char *const unbind_usage[] = {
 	"driver and driver_override it had before 'vfioadm bind'), or with no journal",
 	"clear driver_override and let the kernel's default driver probe. Recovers the",
 	"journal of a run that was interrupted.",
+	"  --persist       also remove its entry from /etc/vfioadm.d/50-vfioadm.conf",
 	NULL,
 };
 
@@ -308,6 +325,7 @@ static int run_bind_like(struct cli *cli, int argc, char **argv, bool is_bind)
 		{ "group", no_argument, NULL, 'G' },        { "siblings", no_argument, NULL, 'S' },
 		{ "force", no_argument, NULL, 'f' },        { "dry-run", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' }, { "json", no_argument, NULL, 'j' },
+		{ "persist", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },         {},
 	};
 	const char *cmd = is_bind ? "bind" : "unbind";
@@ -333,6 +351,7 @@ static int run_bind_like(struct cli *cli, int argc, char **argv, bool is_bind)
 			co.lock_timeout_ms = co.b.timeout_ms;
 			break;
 		case 'j': co.json = true; break;
+		case 'p': co.persist = true; break;
 		case 'h': cli_print_usage(is_bind ? bind_usage : unbind_usage); return EXIT_OK;
 		default: return EXIT_USAGE;
 		}

@@ -21,6 +21,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_probe,
 	&cmd_plan,
 	&cmd_apply,
+	&cmd_config,
 	&cmd_udev_helper,
 };
 

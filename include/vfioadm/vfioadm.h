@@ -513,6 +513,15 @@ struct vfioadm_config_error {
  * with @err filled (file, line, what was expected); -errno when a file cannot be read. */
 int vfioadm_config_load(struct vfioadm_ctx *ctx, struct vfioadm_config **ret, struct vfioadm_config_error *err);
 void vfioadm_config_free(struct vfioadm_config *cfg);
+/*
+ * vfioadm_config_edit: set (@body: "key = value" lines) or remove (@body NULL) the section
+ * @section ("device 0000:3b:00.0", "sriov …", "vf … N", "mdev UUID") in the tool's own file
+ * /etc/vfioadm.d/50-vfioadm.conf, written to a temporary file, synced and renamed into place.
+ * The caller holds the run lock. Returns: 0; -EINVAL a section that does not parse (@err);
+ * -ENOENT removing a section the file does not have; -EROFS under --root; -errno.
+ */
+int vfioadm_config_edit(struct vfioadm_ctx *ctx, const char *section, const char *body,
+			struct vfioadm_config_error *err);
 
 enum vfioadm_action_kind {
 	VFIOADM_ACT_UNBIND,        /* give back a device the configuration no longer wants on VFIO */

@@ -60,6 +60,24 @@ vfioadm bind $edu >/dev/null
 is "$(vfioadm plan)" "nothing to do: this host matches the configuration" "a manually bound device is not released by apply"
 vfioadm unbind $edu >/dev/null
 
+# ---- config add / remove / show, bind --persist ----
+check_exit "config add" 0 vfioadm config add device $edu driver=vfio
+is "$(vfioadm config show --json | jq -r --arg d $edu '.devices[] | select(.selector==$d) | "\(.driver) \(.file)"')" \
+	"vfio /etc/vfioadm.d/50-vfioadm.conf" "config show: the entry and its file"
+is "$(vfioadm plan --json | jq -r '.[] | select(.action=="bind") | .target')" "$edu" "plan: the added entry"
+check_exit "config add of a malformed entry" 2 vfioadm config add device $edu driver=a/b
+grep -q "driver = vfio" /etc/vfioadm.d/50-vfioadm.conf && ok "the file kept the previous entry" || not_ok "the file kept the previous entry"
+check_exit "config remove" 0 vfioadm config remove device $edu
+is "$(vfioadm plan)" "nothing to do: this host matches the configuration" "removed: nothing planned"
+check_exit "config remove of an absent entry" 1 vfioadm config remove device $edu
+nic=0000:02:00.0
+check_exit "bind --persist" 0 vfioadm bind --persist --generic $nic
+grep -q "^\[device $nic\]" /etc/vfioadm.d/50-vfioadm.conf && ok "recorded in the configuration" || not_ok "recorded in the configuration"
+is "$(vfioadm plan)" "nothing to do: this host matches the configuration" "the persisted binding is what the configuration says"
+check_exit "unbind --persist" 0 vfioadm unbind --persist $nic
+is "$(sysfs_driver $nic)" "e1000e" "back on e1000e"
+grep -q "$nic" /etc/vfioadm.d/50-vfioadm.conf && not_ok "removed from the configuration" || ok "removed from the configuration"
+
 # ---- malformed configurations: file:line, exit 2, nothing applied ----
 before="$(sysfs_driver $edu):$(cat $S/$pf/sriov_numvfs)"
 bad() { # DESC LINE-EXPECTED MESSAGE-PART CONTENT

@@ -108,6 +108,53 @@ static void fill_source(struct vfioadm_action *a, const char *file)
 }
 
 static int plan_device(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device *e,
+		       const struct vfioadm_device_info *i, struct vfioadm_plan *p);
+
+static bool is_bridge(const struct vfioadm_device_info *i)
+{
+	return i->ids.base_class == 0x06 && (i->ids.sub_class == 0x04 || i->ids.sub_class == 0x09);
+}
+
+/* group = siblings: the other functions of the slot; group = group: every non-bridge member
+ * of the IOMMU group. They get the entry's driver too. */
+static int plan_companions(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device *e,
+			   const struct vfioadm_device_info *i, struct vfioadm_plan *p)
+{
+	struct vfioadm_device *dev;
+	if (vfioadm_device_read(ctx, i->bdf, VFIOADM_FILL_DETAIL, &dev) < 0)
+		return 0;
+	const struct vfioadm_device_info *d = vfioadm_device_get_info(dev);
+	struct vfioadm_cfg_device one = *e;
+	one.group = VFIOADM_GROUP_NONE;
+	int r = 0;
+	if (e->group == VFIOADM_GROUP_ALL) {
+		for (size_t k = 0; k < d->n_group_members && r >= 0; k++) {
+			struct vfioadm_device *m;
+			if (streq(d->group_members[k].name, i->bdf) ||
+			    vfioadm_device_read(ctx, d->group_members[k].name, VFIOADM_FILL_BASIC, &m) < 0)
+				continue;
+			if (!is_bridge(vfioadm_device_get_info(m)))
+				r = plan_device(ctx, &one, vfioadm_device_get_info(m), p);
+			vfioadm_device_free(m);
+		}
+	} else {
+		char slot[VFIOADM_BDF_MAX], path[PATH_MAX];
+		strcpy(slot, i->bdf);
+		slot[strlen(slot) - 1] = '\0'; /* "0000:3b:00." */
+		for (int fn = 0; fn < 8 && r >= 0; fn++) {
+			struct vfioadm_device *m;
+			snprintf(path, sizeof(path), "%s%d", slot, fn);
+			if (streq(path, i->bdf) || vfioadm_device_read(ctx, path, VFIOADM_FILL_BASIC, &m) < 0)
+				continue;
+			r = plan_device(ctx, &one, vfioadm_device_get_info(m), p);
+			vfioadm_device_free(m);
+		}
+	}
+	vfioadm_device_free(dev);
+	return r;
+}
+
+static int plan_device(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device *e,
 		       const struct vfioadm_device_info *i, struct vfioadm_plan *p)
 {
 	struct vfioadm_action a = { .kind = VFIOADM_ACT_BIND };
@@ -123,10 +170,12 @@ static int plan_device(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device 
 	}
 	char want[VFIOADM_NAME_MAX];
 	wanted_driver(ctx, i, e->driver, want);
-	if (i->vfio.bound && streq(i->driver, want))
-		return 0; /* already right: touch nothing */
-	strcpy(a.driver, e->driver);
-	return add_action(p, &a);
+	int r = 0;
+	if (!(i->vfio.bound && streq(i->driver, want))) { /* already right: touch nothing */
+		strcpy(a.driver, e->driver);
+		r = add_action(p, &a);
+	}
+	return r < 0 || e->group == VFIOADM_GROUP_NONE ? r : plan_companions(ctx, e, i, p);
 }
 
 static int plan_sriov(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,

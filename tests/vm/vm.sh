@@ -203,7 +203,8 @@ pick_accel() {
 }
 
 run_qemu() {
-	local log=$work/serial.log
+	local log=$work/serial.log boot=${1:-1}
+	[ "$boot" = 1 ] || log=$work/serial.$boot.log
 	truncate -s 64M "$work/nvme.img"
 	truncate -s 32M "$work/results.img"
 	# The standard device set (documented in tests/vm/README.md):
@@ -217,7 +218,7 @@ run_qemu() {
 		-accel "$(pick_accel)" -M q35,kernel-irqchip=split -cpu max -smp 2 -m 2048 \
 		-device intel-iommu,intremap=on,caching-mode=on \
 		-kernel "/boot/vmlinuz-$rel" -initrd "$work/initrd.img" \
-		-append "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 rdinit=/init $(header cmdline)" \
+		-append "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 rdinit=/init vfioadm.boot=$boot $(header cmdline)" \
 		-display none -monitor none -no-reboot -serial "file:$log" \
 		-qmp "unix:$work/qmp.sock,server=on,wait=off" \
 		-device edu,addr=0x10 \
@@ -247,21 +248,26 @@ run_qemu() {
 }
 
 relay_tap() {
-	local log=$work/serial.log tap=$work/tap.txt rc
-	tr -d '\r' <"$log" >"$work/serial.txt"
+	local tap=$work/tap.txt rc
+	# every boot's log, in order (a scenario may reboot: "# boots: N")
+	cat "$work/serial.log" $(ls "$work"/serial.[0-9]*.log 2>/dev/null | sort -V) | tr -d '\r' >"$work/serial.txt"
 	if ! grep -q '^VFIOADM-SCENARIO-BEGIN' "$work/serial.txt"; then
 		tail -n 40 "$work/serial.txt" >&2 || true; cat "$work/qemu.out" >&2
 		bail "guest did not boot to the scenario (serial log above)"
 	fi
 	sed -n '/^VFIOADM-SCENARIO-BEGIN/,/^VFIOADM-SCENARIO-END/p' "$work/serial.txt" |
 		grep -E '^(ok|not ok|1\.\.|#|Bail out!)' >"$tap" || true
+	boots=$(header boots | tr -d ' ')
+	if [ "${boots:-1}" -gt 1 ] && [ "$(grep -c '^VFIOADM-SCENARIO-END' "$work/serial.txt")" -lt "$boots" ]; then
+		cat "$tap"; echo "Bail out! scenario $scenario ran in fewer than $boots boots"; return 1
+	fi
 	cat "$tap"
 	if ! grep -q '^VFIOADM-SCENARIO-END' "$work/serial.txt"; then
 		tail -n 40 "$work/serial.txt" >&2
 		echo "Bail out! scenario did not finish (timeout ${timeout_s}s or guest crash)"
 		return 1
 	fi
-	rc=$(sed -n 's/^VFIOADM-SCENARIO-END rc=//p' "$work/serial.txt" | head -n1)
+	rc=$(sed -n 's/^VFIOADM-SCENARIO-END rc=//p' "$work/serial.txt" | tail -n1)
 	# a scenario that stopped without its plan, or failed without saying what, is a failure
 	if ! grep -q '^1\.\.[0-9]' "$tap" || { [ "$rc" != 0 ] && ! grep -q '^not ok' "$tap"; }; then
 		sed -n '/^VFIOADM-SCENARIO-BEGIN/,/^VFIOADM-SCENARIO-END/p' "$work/serial.txt" | tail -n 20 | sed 's/^/# guest: /'
@@ -286,5 +292,7 @@ trap cleanup EXIT
 
 kmods=$(build_test_modules)
 if [ "$flavour" = full ]; then build_full_initramfs "$kmods"; else build_initramfs "$kmods"; fi
-run_qemu
+boots=$(header boots | tr -d ' ')
+[ "${boots:-1}" -gt 1 ] && [ "$flavour" != full ] && bail "'# boots:' needs '# flavour: full' (a disk that survives)"
+for b in $(seq 1 "${boots:-1}"); do run_qemu "$b"; done
 relay_tap

@@ -1,6 +1,9 @@
 # TAP helpers for guest scenarios (busybox sh). Source it; end with done_testing.
+# Scenarios that reboot keep their counts on disk between boots
+_state=/var/lib/vfioadm-tap
 _n=0
 _failed=0
+[ -f "$_state" ] && . "$_state"
 
 ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
 not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
@@ -27,6 +30,8 @@ is() {
 }
 
 done_testing() { echo "1..$_n"; [ "$_failed" = 0 ]; }
+# end of a boot that is not the last: keep the counts for the next boot, no plan yet
+end_of_boot() { mkdir -p "${_state%/*}"; echo "_n=$_n _failed=$_failed" >"$_state"; sync; [ "$_failed" = 0 ]; }
 
 # Helpers to read the kernel's view directly.
 sysfs_driver() { [ -e "/sys/bus/pci/devices/$1/driver" ] && basename "$(readlink "/sys/bus/pci/devices/$1/driver")" || echo null; }

@@ -46,6 +46,11 @@ void cli_print_usage(const char *const *lines);
  * *arg set, EXIT_OK with *arg NULL after --help, or EXIT_USAGE. */
 int cli_json_one_arg(const char *cmd, const char *const *usage, const char *what, int argc,
 		     char **argv, bool *json, const char **arg);
+/* --timeout SEC (0 < SEC <= 3600) into milliseconds. Returns EXIT_OK or EXIT_USAGE. */
+int cli_parse_timeout(const char *cmd, const char *arg, int *ms);
+/* Take vfioadm's run lock, waiting up to @timeout_ms; says who holds it when that runs out.
+ * Returns EXIT_OK or EXIT_FAILED. */
+int cli_lock(struct cli *cli, int timeout_ms);
 /* Parse a BDF argument or print the accepted forms. Returns 0 or EXIT_USAGE. */
 int cli_parse_bdf(const char *cmd, const char *arg, char out[VFIOADM_BDF_MAX]);
 

@@ -219,14 +219,11 @@ static int run_change(struct cli *cli, const char *cmd, struct change_opts *co, 
 	vfioadm_set_dry_run(cli->ctx, co->dry_run);
 	if (co->dry_run)
 		vfioadm_set_action_fn(cli->ctx, print_action, NULL);
-	int holder = 0;
-	int r = vfioadm_lock(cli->ctx, co->lock_timeout_ms, &holder);
-	if (r == -ETIMEDOUT) {
-		cli_error("another vfioadm run (pid %d) is changing devices; waited %d s (--timeout)",
-			  holder, co->lock_timeout_ms / 1000);
+	if (cli_lock(cli, co->lock_timeout_ms) != EXIT_OK) {
 		free(t.v);
 		return EXIT_FAILED;
 	}
+	int r;
 	struct json_object *results = co->json ? json_object_new_array() : NULL;
 	size_t ok = 0;
 	for (size_t i = 0; i < t.n; i++) {
@@ -274,16 +271,6 @@ static int run_change(struct cli *cli, const char *cmd, struct change_opts *co, 
 	vfioadm_unlock(cli->ctx);
 	free(t.v);
 	return code;
-}
-
-static int parse_timeout(const char *cmd, const char *arg, int *ms)
-{
-	char *end;
-	double s = strtod(arg, &end);
-	if (*end || s <= 0 || s > 3600)
-		return cli_usage_error(cmd, "--timeout takes seconds, 0 < SEC <= 3600");
-	*ms = (int)(s * 1000);
-	return EXIT_OK;
 }
 
 static const char *const bind_usage[] = {
@@ -346,7 +333,7 @@ static int run_bind_like(struct cli *cli, int argc, char **argv, bool is_bind)
 		case 'f': co.b.force = true; break;
 		case 'n': co.dry_run = true; break;
 		case 't':
-			if (parse_timeout(cmd, optarg, &co.b.timeout_ms))
+			if (cli_parse_timeout(cmd, optarg, &co.b.timeout_ms))
 				return EXIT_USAGE;
 			co.lock_timeout_ms = co.b.timeout_ms;
 			break;

@@ -26,11 +26,8 @@ static int selector_args(const char *kind)
 int cli_config_set(struct cli *cli, const char *section, const char *body, bool locked)
 {
 	struct vfioadm_config_error err;
-	int holder = 0;
-	if (!locked && vfioadm_lock(cli->ctx, 10000, &holder) == -ETIMEDOUT) {
-		cli_error("another vfioadm run (pid %d) is changing devices", holder);
+	if (!locked && cli_lock(cli, 10000) != EXIT_OK)
 		return EXIT_FAILED;
-	}
 	int r = vfioadm_config_edit(cli->ctx, section, body, &err);
 	if (!locked)
 		vfioadm_unlock(cli->ctx);

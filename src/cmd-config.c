@@ -212,13 +212,10 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 		char *end;
 		switch (c) {
 		case 'n': dry_run = true; break;
-		case 't': {
-			double s = strtod(optarg, &end);
-			if (*end || s <= 0 || s > 3600)
-				return cli_usage_error("apply", "--timeout takes seconds, 0 < SEC <= 3600");
-			timeout_ms = (int)(s * 1000);
+		case 't':
+			if (cli_parse_timeout("apply", optarg, &timeout_ms))
+				return EXIT_USAGE;
 			break;
-		}
 		case 'w': {
 			long w = strtol(optarg, &end, 10);
 			if (*end || !*optarg || w < 0 || w > 3600)
@@ -248,11 +245,10 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 	vfioadm_set_dry_run(cli->ctx, dry_run);
 	if (dry_run)
 		vfioadm_set_action_fn(cli->ctx, print_apply_action, NULL);
-	int holder = 0;
-	if (vfioadm_lock(cli->ctx, timeout_ms, &holder) == -ETIMEDOUT) {
-		cli_error("another vfioadm run (pid %d) is changing devices", holder);
-		code = EXIT_FAILED;
-		plan->n = 0;
+	if (cli_lock(cli, timeout_ms) != EXIT_OK) {
+		vfioadm_plan_free(plan);
+		vfioadm_config_free(cfg);
+		return EXIT_FAILED;
 	}
 	struct json_object *results = json ? json_object_new_array() : NULL;
 	size_t ok = 0;

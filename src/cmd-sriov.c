@@ -157,13 +157,10 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 		case 'd': if (parse_mode(optarg, &so)) return EXIT_USAGE; break;
 		case 'f': so.force = true; break;
 		case 'D': dry_run = true; break;
-		case 't': {
-			double s = strtod(optarg, &end);
-			if (*end || s <= 0 || s > 3600)
-				return cli_usage_error("sriov", "--timeout takes seconds, 0 < SEC <= 3600");
-			so.timeout_ms = (int)(s * 1000);
+		case 't':
+			if (cli_parse_timeout("sriov", optarg, &so.timeout_ms))
+				return EXIT_USAGE;
 			break;
-		}
 		case 'j': json = true; break;
 		case 'h': cli_print_usage(sriov_usage); return EXIT_OK;
 		default: return EXIT_USAGE;
@@ -181,11 +178,8 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 		vfioadm_set_action_fn(cli->ctx, print_sriov_action, NULL);
 		printf("%s (dry run: nothing is written)\n", pf);
 	}
-	int holder = 0;
-	if (vfioadm_lock(cli->ctx, so.timeout_ms ? so.timeout_ms : 10000, &holder) == -ETIMEDOUT) {
-		cli_error("another vfioadm run (pid %d) is changing devices", holder);
+	if (cli_lock(cli, so.timeout_ms ? so.timeout_ms : 10000) != EXIT_OK)
 		return EXIT_FAILED;
-	}
 	struct vfioadm_sriov_outcome o;
 	int r = vfioadm_sriov_set(cli->ctx, pf, &so, &o);
 	int code = r < 0 ? sriov_error(pf, r, &o, so.numvfs) : EXIT_OK;

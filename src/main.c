@@ -128,6 +128,26 @@ int cli_json_one_arg(const char *cmd, const char *const *usage, const char *what
 	return EXIT_OK;
 }
 
+int cli_parse_timeout(const char *cmd, const char *arg, int *ms)
+{
+	char *end;
+	double s = strtod(arg, &end);
+	if (end == arg || *end || s <= 0 || s > 3600)
+		return cli_usage_error(cmd, "--timeout takes seconds, 0 < SEC <= 3600");
+	*ms = (int)(s * 1000);
+	return EXIT_OK;
+}
+
+int cli_lock(struct cli *cli, int timeout_ms)
+{
+	int holder = 0;
+	if (vfioadm_lock(cli->ctx, timeout_ms, &holder) != -ETIMEDOUT)
+		return EXIT_OK;
+	cli_error("another vfioadm run (pid %d) is changing devices; waited %d s (--timeout)",
+		  holder, timeout_ms / 1000);
+	return EXIT_FAILED;
+}
+
 static void log_to_stderr(void *data, int priority, const char *msg)
 {
 	const struct cli *cli = data;

@@ -102,6 +102,18 @@ EXPORT bool vfioadm_driver_name_valid(const char *name)
 	return true;
 }
 
+EXPORT struct vfioadm_match_opts vfioadm_match_opts_for_mode(const char *mode)
+{
+	struct vfioadm_match_opts mo = { 0 };
+	if (!mode || !*mode || streq(mode, "auto"))
+		return mo;
+	if (streq(mode, "vfio"))
+		mo.generic = true;
+	else
+		mo.driver = mode;
+	return mo;
+}
+
 static void module_normalize(const char *in, char out[VFIOADM_NAME_MAX])
 {
 	strscpy(out, VFIOADM_NAME_MAX, in);

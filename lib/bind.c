@@ -181,7 +181,7 @@ static int precheck(struct vfioadm_ctx *ctx, const char *bdf, const struct state
 		return rr;
 	if (st->group < 0 && !noiommu_mode(ctx))
 		report_add(r, VFIOADM_BLOCK_NO_IOMMU, bdf, "", 0, false);
-	if (st->base_class == 0x06 && (st->sub_class == 0x04 || st->sub_class == 0x09))
+	if (vfioadm_class_is_bridge((uint8_t)st->base_class, (uint8_t)st->sub_class))
 		report_add(r, VFIOADM_BLOCK_BRIDGE, bdf, st->driver, 0, false);
 	if (st->numvfs > 0) {
 		char n[32];

@@ -104,6 +104,11 @@ EXPORT const char *vfioadm_class_short_name(uint8_t base_class)
 	return "other";
 }
 
+EXPORT bool vfioadm_class_is_bridge(uint8_t base_class, uint8_t sub_class)
+{
+	return base_class == 0x06 && (sub_class == 0x04 || sub_class == 0x09);
+}
+
 EXPORT int vfioadm_class_from_short_name(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(class_names); i++)

@@ -92,8 +92,7 @@ static int decide(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg, con
 static void wanted_driver(struct vfioadm_ctx *ctx, const struct vfioadm_device_info *i, const char *mode,
 			  char out[VFIOADM_NAME_MAX])
 {
-	struct vfioadm_match_opts mo = { .generic = streq(mode, "vfio"),
-					 .driver = streq(mode, "vfio") || streq(mode, "auto") ? NULL : mode };
+	struct vfioadm_match_opts mo = vfioadm_match_opts_for_mode(mode);
 	struct vfioadm_match *m;
 	out[0] = '\0';
 	if (vfioadm_match(ctx, i->modalias, &mo, &m) < 0)
@@ -109,11 +108,6 @@ static void fill_source(struct vfioadm_action *a, const char *file)
 
 static int plan_device(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device *e,
 		       const struct vfioadm_device_info *i, struct vfioadm_plan *p);
-
-static bool is_bridge(const struct vfioadm_device_info *i)
-{
-	return i->ids.base_class == 0x06 && (i->ids.sub_class == 0x04 || i->ids.sub_class == 0x09);
-}
 
 /* group = siblings: the other functions of the slot; group = group: every non-bridge member
  * of the IOMMU group. They get the entry's driver too. */
@@ -133,7 +127,8 @@ static int plan_companions(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_dev
 			if (streq(d->group_members[k].name, i->bdf) ||
 			    vfioadm_device_read(ctx, d->group_members[k].name, VFIOADM_FILL_BASIC, &m) < 0)
 				continue;
-			if (!is_bridge(vfioadm_device_get_info(m)))
+			const struct vfioadm_device_info *mi = vfioadm_device_get_info(m);
+			if (!vfioadm_class_is_bridge(mi->ids.base_class, mi->ids.sub_class))
 				r = plan_device(ctx, &one, vfioadm_device_get_info(m), p);
 			vfioadm_device_free(m);
 		}

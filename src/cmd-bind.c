@@ -111,7 +111,7 @@ static int expand(struct cli *cli, const char *bdf, bool group, bool siblings, s
 		if (vfioadm_device_read(cli->ctx, info->group_members[i].name, VFIOADM_FILL_BASIC, &m) < 0)
 			continue;
 		const struct vfioadm_device_info *mi = vfioadm_device_get_info(m);
-		if (!(mi->ids.base_class == 0x06 && (mi->ids.sub_class == 0x04 || mi->ids.sub_class == 0x09)))
+		if (!vfioadm_class_is_bridge(mi->ids.base_class, mi->ids.sub_class))
 			targets_add(t, mi->bdf);
 		vfioadm_device_free(m);
 	}

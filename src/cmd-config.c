@@ -172,9 +172,8 @@ static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_
 		vfioadm_sriov_outcome_done(&o);
 		return code;
 	}
-	struct vfioadm_bind_opts b = { .timeout_ms = timeout_ms, .from_config = true };
-	b.match.generic = streq(a->driver, "vfio");
-	b.match.driver = a->kind == VFIOADM_ACT_BIND && !streq(a->driver, "auto") && !b.match.generic ? a->driver : NULL;
+	struct vfioadm_bind_opts b = { .timeout_ms = timeout_ms, .from_config = true,
+				       .match = vfioadm_match_opts_for_mode(a->driver) };
 	struct vfioadm_outcome o;
 	r = a->kind == VFIOADM_ACT_BIND ? vfioadm_bind(cli->ctx, a->target, &b, &o)
 					: vfioadm_unbind(cli->ctx, a->target, &b, &o);
@@ -315,8 +314,7 @@ static int run_udev_helper(struct cli *cli, int argc, char **argv)
 	int r = vfioadm_config_driver(cli->ctx, cfg, bdf, mode);
 	struct vfioadm_device *dev = NULL;
 	if (r > 0 && vfioadm_device_read(cli->ctx, bdf, VFIOADM_FILL_BASIC, &dev) == 0) {
-		struct vfioadm_match_opts mo = { .generic = streq(mode, "vfio"),
-						 .driver = streq(mode, "vfio") || streq(mode, "auto") ? NULL : mode };
+		struct vfioadm_match_opts mo = vfioadm_match_opts_for_mode(mode);
 		struct vfioadm_match *m;
 		char driver[VFIOADM_NAME_MAX];
 		if (vfioadm_match(cli->ctx, vfioadm_device_get_info(dev)->modalias, &mo, &m) == 0) {

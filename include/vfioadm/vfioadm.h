@@ -63,6 +63,8 @@ struct vfioadm_modalias {
 int vfioadm_modalias_parse(const char *s, struct vfioadm_modalias *ret);
 /* The short class name of a base class ("net", "storage", "display", …; "other"). */
 const char *vfioadm_class_short_name(uint8_t base_class);
+/* A PCI-to-PCI bridge (06/04 or subtractive 06/09): VFIO drivers refuse these. */
+bool vfioadm_class_is_bridge(uint8_t base_class, uint8_t sub_class);
 /* Reverse of the above for `list --class`. Returns: base class, or -EINVAL. */
 int vfioadm_class_from_short_name(const char *name);
 
@@ -205,6 +207,10 @@ struct vfioadm_match_opts {
 	const char *driver;  /* a named VFIO driver or module, NULL: choose */
 	bool generic;        /* force vfio-pci */
 };
+
+/* Match options for a configuration-style mode: "auto" (choose), "vfio" (generic vfio-pci),
+ * or a VFIO driver's name; "" or NULL chooses too. */
+struct vfioadm_match_opts vfioadm_match_opts_for_mode(const char *mode);
 
 /*
  * vfioadm_set_deny_list: modules never chosen automatically ("never auto-pick X"). The list

@@ -51,6 +51,18 @@ static void test_order(void)
 		is_str(v[i].module, want[i], "rank %zu", i);
 }
 
+static void test_modes(void)
+{
+	struct vfioadm_match_opts m = vfioadm_match_opts_for_mode("auto");
+	ok(!m.generic && !m.driver, "auto: choose");
+	m = vfioadm_match_opts_for_mode("vfio");
+	ok(m.generic && !m.driver, "vfio: generic");
+	m = vfioadm_match_opts_for_mode("xe-vfio-pci");
+	ok(!m.generic && m.driver && streq(m.driver, "xe-vfio-pci"), "a name: that driver");
+	m = vfioadm_match_opts_for_mode("");
+	ok(!m.generic && !m.driver, "empty: choose");
+}
+
 static void test_names(void)
 {
 	ok(vfioadm_driver_name_valid("vfio-pci"), "vfio-pci is a driver name");
@@ -66,6 +78,7 @@ int main(void)
 {
 	test_score();
 	test_order();
+	test_modes();
 	test_names();
 	return tap_done();
 }

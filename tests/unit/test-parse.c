@@ -76,6 +76,10 @@ static void test_class(void)
 	is_int(vfioadm_class_from_short_name("other"), 0xff, "other -> ff");
 	is_int(vfioadm_class_from_short_name("nett"), -EINVAL, "unknown class name rejected");
 	is_int(vfioadm_class_from_short_name(""), -EINVAL, "empty class name rejected");
+	ok(vfioadm_class_is_bridge(0x06, 0x04), "06/04 is a bridge");
+	ok(vfioadm_class_is_bridge(0x06, 0x09), "06/09 (subtractive) is a bridge");
+	ok(!vfioadm_class_is_bridge(0x06, 0x00), "a host bridge (06/00) is not a PCI-to-PCI bridge");
+	ok(!vfioadm_class_is_bridge(0x02, 0x04), "04 under another base class is not a bridge");
 	for (int c = 0; c < 0x14; c++)
 		is_int(vfioadm_class_from_short_name(vfioadm_class_short_name((uint8_t)c)), c,
 		       "class %02x round-trips", c);

@@ -605,7 +605,7 @@ static int apply_choice(struct vfioadm_ctx *ctx, struct alias_state *st, bool pi
 	if (m->reason == VFIOADM_MATCH_PINNED && resolve_vfio_module(ctx, st, m->module, pinned_module) < 0)
 		m->warnings |= VFIOADM_MATCH_WARN_PIN_NOT_VFIO; /* modprobe honours it; say so */
 	if (m->reason != VFIOADM_MATCH_FORCED && m->chosen < 0 && !module_known(ctx, m->module))
-		return -ENOENT; /* not even vfio-pci to fall back to */
+		return -ENOPKG; /* the module directory is there, but not even vfio-pci is */
 	return 0;
 }
 

@@ -86,6 +86,8 @@ EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flag
 		paths[i] = nodes[i];
 	if (rr >= 0 && !(flags & VFIOADM_CHECK_NO_HOLDERS))
 		rr = report_holders(ctx, r, paths);
+	if (rr >= 0 && root_exists(ctx, nodes[1])) /* /dev/vfio/noiommu-N: usable, not isolated */
+		rr = report_add(r, VFIOADM_BLOCK_NOIOMMU_MODE, nodes[1], "", 0, false);
 	if (rr >= 0)
 		qsort(r->v, r->n, sizeof(*r->v), blocker_cmp);
 	free(nodes);

@@ -14,6 +14,14 @@ EXPORT struct vfioadm_report *vfioadm_report_free(struct vfioadm_report *r)
 	return NULL;
 }
 
+EXPORT bool vfioadm_report_viable(const struct vfioadm_report *r)
+{
+	for (size_t i = 0; r && i < r->n; i++)
+		if (r->v[i].kind != VFIOADM_BLOCK_NOIOMMU_MODE)
+			return false;
+	return true;
+}
+
 int report_add(struct vfioadm_report *r, enum vfioadm_blocker_kind kind, const char *subject,
 	       const char *detail, int pid, bool forceable)
 {

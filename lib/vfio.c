@@ -232,7 +232,8 @@ EXPORT int vfioadm_probe_device(struct vfioadm_ctx *ctx, const char *device, str
 	if (r >= 0 && p->iommu_group < 0)
 		r = -ENXIO;
 	struct vfioadm_report *rep = NULL;
-	if (r >= 0 && (r = vfioadm_check_group(ctx, p->iommu_group, 0, &rep)) >= 0 && rep->n) {
+	if (r >= 0 && (r = vfioadm_check_group(ctx, p->iommu_group, 0, &rep)) >= 0 &&
+	    !vfioadm_report_viable(rep)) {
 		*ret_refusal = rep; /* not viable, or held: opening would fail or disturb its user */
 		rep = NULL;
 		r = -EBUSY;

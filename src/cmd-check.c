@@ -30,13 +30,6 @@ static void report_copy(struct vfioadm_report *r, const struct vfioadm_blocker *
 	v[r->n++] = *b;
 }
 
-static bool is_noiommu_group(struct cli *cli, int group)
-{
-	char path[PATH_MAX];
-	const char *root = vfioadm_get_root(cli->ctx);
-	snprintf(path, sizeof(path), "%s/dev/vfio/noiommu-%d", streq(root, "/") ? "" : root, group);
-	return access(path, F_OK) == 0;
-}
 
 /* Collect everything that stands between the target and a usable VFIO group. */
 static int check_one(struct cli *cli, struct check_target *t, struct vfioadm_report **ret)
@@ -130,19 +123,14 @@ static int run_check(struct cli *cli, int argc, char **argv)
 		for (size_t k = 0; journals && k < journals->n; k++)
 			if (!t[i].bdf[0] || streq(journals->v[k].subject, t[i].bdf))
 				report_copy(r, &journals->v[k]);
-		if (t[i].group >= 0 && is_noiommu_group(cli, t[i].group)) {
-			struct vfioadm_blocker b = { .kind = VFIOADM_BLOCK_NOIOMMU_MODE };
-			strscpy(b.subject, sizeof(b.subject), t[i].bdf[0] ? t[i].bdf : "group");
-			report_copy(r, &b);
-		}
-		bool viable = true; /* noiommu mode is a warning: the group works, without isolation */
+		bool viable = vfioadm_report_viable(r), noiommu = false;
 		for (size_t k = 0; k < r->n; k++)
-			viable &= r->v[k].kind == VFIOADM_BLOCK_NOIOMMU_MODE;
+			noiommu |= r->v[k].kind == VFIOADM_BLOCK_NOIOMMU_MODE;
 		if (json) {
 			struct json_object *o = json_object_new_object();
 			json_object_object_add(o, "bdf", t[i].bdf[0] ? json_object_new_string(t[i].bdf) : NULL);
 			json_object_object_add(o, "iommu_group", t[i].group >= 0 ? json_object_new_int(t[i].group) : NULL);
-			json_object_object_add(o, "noiommu", json_object_new_boolean(t[i].group >= 0 && is_noiommu_group(cli, t[i].group)));
+			json_object_object_add(o, "noiommu", json_object_new_boolean(noiommu));
 			json_object_object_add(o, "viable", json_object_new_boolean(viable));
 			json_object_object_add(o, "blockers", json_report_array(r));
 			json_object_array_add(out, o);

@@ -72,10 +72,11 @@ static struct vfioadm_match *recommend(struct cli *cli, const struct vfioadm_dev
 	int r = vfioadm_match(cli->ctx, info->modalias, NULL, &m);
 	if (r >= 0)
 		return m;
-	if (!*warned && r == -ENOENT)
-		cli_warn("no VFIO driver recommendations (vfio_driver is null): no module directory "
-			 "%s/lib/modules/%s, or no vfio-pci in it", streq(vfioadm_get_root(cli->ctx), "/") ? "" :
-			 vfioadm_get_root(cli->ctx), vfioadm_kernel_release(cli->ctx));
+	if (!*warned && (r == -ENOENT || r == -ENOPKG))
+		cli_warn("no VFIO driver recommendations (vfio_driver is null): %s %s/lib/modules/%s",
+			 r == -ENOENT ? "no module directory" : "no vfio-pci in",
+			 streq(vfioadm_get_root(cli->ctx), "/") ? "" : vfioadm_get_root(cli->ctx),
+			 vfioadm_kernel_release(cli->ctx));
 	else if (!*warned && r != -EINVAL)
 		cli_warn("no VFIO driver recommendations (vfio_driver is null): %s", strerror(-r));
 	*warned = true;

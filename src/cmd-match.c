@@ -171,12 +171,12 @@ int cli_match_error(struct cli *cli, const char *what, int r, const struct vfioa
 		cli_error("%s: the kernel's modalias for it is malformed", what);
 		return EXIT_FAILED;
 	}
-	if (r == -ENOENT) {
+	if (r == -ENOENT || r == -ENOPKG) {
 		char moddir[PATH_MAX];
 		snprintf(moddir, sizeof(moddir), "%s/lib/modules/%s",
 			 streq(vfioadm_get_root(cli->ctx), "/") ? "" : vfioadm_get_root(cli->ctx),
 			 vfioadm_kernel_release(cli->ctx));
-		if (access(moddir, F_OK) < 0)
+		if (r == -ENOENT)
 			cli_error("%s: no module directory '%s': install the kernel's modules", what, moddir);
 		else
 			cli_error("%s: no VFIO driver: the vfio-pci module is missing from '%s' "

@@ -225,7 +225,7 @@ int vfioadm_set_deny_list(struct vfioadm_ctx *ctx, const char *const *modules, s
  * more literal hex digits, then earlier line in modules.alias. Results are cached per
  * modalias. Free with vfioadm_match_free().
  * Returns: 0; -EINVAL malformed modalias or opts->driver (not a driver name, or not a VFIO
- * driver: no vfio_pci: alias); -ENOENT no module directory, or no vfio-pci to fall back to.
+ * driver: no vfio_pci: alias); -ENOENT no module directory; -ENOPKG no vfio-pci to fall back to.
  */
 int vfioadm_match(struct vfioadm_ctx *ctx, const char *modalias,
 		  const struct vfioadm_match_opts *opts, struct vfioadm_match **ret);
@@ -281,13 +281,16 @@ struct vfioadm_report {
 	struct vfioadm_blocker *v;
 };
 struct vfioadm_report *vfioadm_report_free(struct vfioadm_report *r);
+/* Nothing but warnings (VFIOADM_BLOCK_NOIOMMU_MODE) in the report: the group can be used. */
+bool vfioadm_report_viable(const struct vfioadm_report *r);
 
 /* Host use of one function: its netdevs, block devices and open nodes. Returns: 0, -errno. */
 int vfioadm_check_in_use(struct vfioadm_ctx *ctx, const char *bdf, struct vfioadm_report **ret);
 /*
  * Viability of an IOMMU group: every member must be unbound or on a driver that manages DMA
  * itself (any VFIO driver, pci-stub, pcieport); processes holding the group node or a member's
- * VFIO cdev. Returns: 0 (an empty report is viable), -ENOENT no such group, -errno.
+ * VFIO cdev; a warning when it is an unsafe noiommu group. Returns: 0 (see
+ * vfioadm_report_viable()), -ENOENT no such group, -errno.
  */
 enum vfioadm_check_flags {
 	VFIOADM_CHECK_NO_HOLDERS = 1 << 0,  /* members only: skip the scan of open nodes */

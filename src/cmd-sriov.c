@@ -61,7 +61,7 @@ static int sriov_error(const char *pf, int r, const struct vfioadm_sriov_outcome
 static int sriov_status(struct cli *cli, const char *pf, bool json)
 {
 	struct vfioadm_device *dev;
-	int r = vfioadm_device_read(cli->ctx, pf, VFIOADM_FILL_BASIC, &dev);
+	int r = vfioadm_device_read(cli->ctx, pf, VFIOADM_FILL_DETAIL, &dev); /* DETAIL: VF drivers */
 	if (r < 0) {
 		struct vfioadm_sriov_outcome o = { 0 };
 		return sriov_error(pf, r, &o, 0);
@@ -77,12 +77,7 @@ static int sriov_status(struct cli *cli, const char *pf, bool json)
 		printf("%s: %u of %u VFs, drivers_autoprobe %d, PF driver %s\n", pf, info->sriov.numvfs,
 		       info->sriov.totalvfs, info->sriov.drivers_autoprobe, info->driver[0] ? info->driver : "-");
 	for (size_t i = 0; i < info->sriov.n_vfs; i++) {
-		struct vfioadm_device *vf;
-		char driver[VFIOADM_NAME_MAX] = "";
-		if (vfioadm_device_read(cli->ctx, info->sriov.vfs[i], VFIOADM_FILL_BASIC, &vf) == 0) {
-			strcpy(driver, vfioadm_device_get_info(vf)->driver);
-			vfioadm_device_free(vf);
-		}
+		const char *driver = info->sriov.vf_drivers ? info->sriov.vf_drivers[i] : "";
 		struct json_object *o = json_object_new_object();
 		json_object_object_add(o, "index", json_object_new_int((int)i));
 		json_object_object_add(o, "bdf", json_object_new_string(info->sriov.vfs[i]));

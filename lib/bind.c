@@ -275,6 +275,14 @@ static int roll_back(struct vfioadm_ctx *ctx, const struct state *st, const stru
 	return err;
 }
 
+EXPORT int vfioadm_set_driver_override(struct vfioadm_ctx *ctx, const char *bdf, const char *driver)
+{
+	char norm[VFIOADM_BDF_MAX];
+	if (vfioadm_bdf_normalize(bdf, norm) < 0 || !vfioadm_driver_name_valid(driver))
+		return -EINVAL;
+	return write_override(ctx, norm, driver);
+}
+
 EXPORT void vfioadm_outcome_done(struct vfioadm_outcome *o)
 {
 	o->refusal = vfioadm_report_free(o->refusal);

@@ -285,13 +285,60 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 
 static const char *const helper_usage[] = {
 	"Usage: vfioadm udev-helper BDF",
+	"       vfioadm udev-helper --claim-all",
 	"",
 	"For the udev rule 70-vfioadm.rules, on the 'add' of a PCI function: when the configuration",
 	"puts it on a VFIO driver, load that driver's module and print VFIOADM_DRIVER=<driver> and",
 	"VFIOADM_MODULE=<module>, so the rule writes driver_override before any host driver probes.",
-	"Prints nothing for other functions. Never fails a boot: problems go to stderr (udev's log).",
+	"--claim-all (vfioadm-claim.service, before udev's coldplug) writes driver_override for",
+	"every configured function present and still without a driver. Never fails a boot:",
+	"problems go to stderr (the journal).",
 	NULL,
 };
+
+/* The configured VFIO driver of one function, its module loaded. Returns true when there is one. */
+static bool configured_driver(struct cli *cli, const struct vfioadm_config *cfg,
+			      const struct vfioadm_device_info *info, char driver[VFIOADM_NAME_MAX],
+			      char module[VFIOADM_NAME_MAX])
+{
+	char mode[VFIOADM_NAME_MAX];
+	if (vfioadm_config_driver(cli->ctx, cfg, info->bdf, mode) <= 0)
+		return false;
+	struct vfioadm_match_opts mo = vfioadm_match_opts_for_mode(mode);
+	struct vfioadm_match *m;
+	if (vfioadm_match(cli->ctx, info->modalias, &mo, &m) < 0)
+		return false;
+	bool ok = vfioadm_load_module(cli->ctx, m->module) == 0 &&
+		  vfioadm_module_driver(cli->ctx, m->module, driver) == 0;
+	if (ok)
+		strcpy(module, m->module);
+	else
+		cli_error("%s: could not load %s for it", info->bdf, m->module);
+	vfioadm_match_free(m);
+	return ok;
+}
+
+/* Before udev's coldplug loads host drivers: claim every configured function present. Done
+ * per event, a host module loaded for one device would probe the others before their turn. */
+static void claim_all(struct cli *cli, const struct vfioadm_config *cfg)
+{
+	if (vfioadm_scan(cli->ctx, VFIOADM_FILL_BASIC) < 0)
+		return;
+	struct vfioadm_device *dev;
+	vfioadm_for_each_device(dev, cli->ctx) {
+		const struct vfioadm_device_info *i = vfioadm_device_get_info(dev);
+		char driver[VFIOADM_NAME_MAX], module[VFIOADM_NAME_MAX];
+		if (i->driver[0] || !configured_driver(cli, cfg, i, driver, module))
+			continue; /* already bound (initramfs, built-in): apply moves it */
+		if (i->has_driver_override && streq(i->driver_override, driver))
+			continue;
+		int r = vfioadm_set_driver_override(cli->ctx, i->bdf, driver);
+		if (r < 0)
+			cli_error("%s: cannot claim it for %s: %s", i->bdf, driver, strerror(-r));
+		else
+			printf("%s: claimed for %s\n", i->bdf, driver);
+	}
+}
 
 static int run_udev_helper(struct cli *cli, int argc, char **argv)
 {
@@ -300,31 +347,25 @@ static int run_udev_helper(struct cli *cli, int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc != 2)
-		return cli_usage_error("udev-helper", "expected exactly one BDF");
-	char bdf[VFIOADM_BDF_MAX], mode[VFIOADM_NAME_MAX];
-	if (cli_parse_bdf("udev-helper", argv[1], bdf))
+		return cli_usage_error("udev-helper", "expected exactly one BDF, or --claim-all");
+	bool all = streq(argv[1], "--claim-all");
+	char bdf[VFIOADM_BDF_MAX];
+	if (!all && cli_parse_bdf("udev-helper", argv[1], bdf))
 		return EXIT_USAGE;
 	struct vfioadm_config *cfg;
 	struct vfioadm_config_error err;
 	if (vfioadm_config_load(cli->ctx, &cfg, &err) < 0) {
-		cli_error("%s:%d: %s (the configuration is ignored for %s)", err.file, err.line, err.message, bdf);
+		cli_error("%s:%d: %s (the configuration is ignored)", err.file, err.line, err.message);
 		return EXIT_OK;
 	}
 	vfioadm_set_deny_list(cli->ctx, (const char *const *)cfg->deny, cfg->n_deny);
-	int r = vfioadm_config_driver(cli->ctx, cfg, bdf, mode);
-	struct vfioadm_device *dev = NULL;
-	if (r > 0 && vfioadm_device_read(cli->ctx, bdf, VFIOADM_FILL_BASIC, &dev) == 0) {
-		struct vfioadm_match_opts mo = vfioadm_match_opts_for_mode(mode);
-		struct vfioadm_match *m;
-		char driver[VFIOADM_NAME_MAX];
-		if (vfioadm_match(cli->ctx, vfioadm_device_get_info(dev)->modalias, &mo, &m) == 0) {
-			if (vfioadm_load_module(cli->ctx, m->module) == 0 &&
-			    vfioadm_module_driver(cli->ctx, m->module, driver) == 0)
-				printf("VFIOADM_DRIVER=%s\nVFIOADM_MODULE=%s\n", driver, m->module);
-			else
-				cli_error("%s: could not load %s for it", bdf, m->module);
-			vfioadm_match_free(m);
-		}
+	struct vfioadm_device *dev;
+	char driver[VFIOADM_NAME_MAX], module[VFIOADM_NAME_MAX];
+	if (all) {
+		claim_all(cli, cfg);
+	} else if (vfioadm_device_read(cli->ctx, bdf, VFIOADM_FILL_BASIC, &dev) == 0) {
+		if (configured_driver(cli, cfg, vfioadm_device_get_info(dev), driver, module))
+			printf("VFIOADM_DRIVER=%s\nVFIOADM_MODULE=%s\n", driver, module);
 		vfioadm_device_free(dev);
 	}
 	vfioadm_config_free(cfg);

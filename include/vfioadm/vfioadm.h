@@ -230,6 +230,9 @@ int vfioadm_set_deny_list(struct vfioadm_ctx *ctx, const char *const *modules, s
 int vfioadm_match(struct vfioadm_ctx *ctx, const char *modalias,
 		  const struct vfioadm_match_opts *opts, struct vfioadm_match **ret);
 struct vfioadm_match *vfioadm_match_free(struct vfioadm_match *m);
+/* Write a function's driver_override (no bind, no unbind): how boot claims a function before any
+ * host driver loads. Returns: 0; -EINVAL bad BDF or driver name; -EROFS under --root; -errno. */
+int vfioadm_set_driver_override(struct vfioadm_ctx *ctx, const char *bdf, const char *driver);
 /* Load a module (with its dependencies) through libkmod. Returns: 0, -EINVAL, -errno. */
 int vfioadm_load_module(struct vfioadm_ctx *ctx, const char *module);
 /* A driver or module name we are willing to write into sysfs: [A-Za-z0-9_-]{1,63}. */

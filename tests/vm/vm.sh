@@ -118,6 +118,9 @@ build_full_initramfs() {
 	cp "$builddir/data/70-vfioadm.rules" "$p/etc/udev/rules.d/"
 	cp "$builddir/data/vfioadm-apply.service" "$p/etc/systemd/system/"
 	ln -sf ../vfioadm-apply.service "$p/etc/systemd/system/multi-user.target.wants/vfioadm-apply.service"
+	mkdir -p "$p/etc/systemd/system/sysinit.target.wants"
+	cp "$builddir/data/vfioadm-claim.service" "$p/etc/systemd/system/"
+	ln -sf ../vfioadm-claim.service "$p/etc/systemd/system/sysinit.target.wants/vfioadm-claim.service"
 	# index the test modules before modules-load.d and udev's coldplug look for them
 	cat >"$p/etc/systemd/system/vfioadm-test-depmod.service" <<'UNIT'
 [Unit]
@@ -128,7 +131,6 @@ Before=systemd-modules-load.service systemd-udev-trigger.service sysinit.target
 Type=oneshot
 ExecStart=/sbin/depmod -a
 UNIT
-	mkdir -p "$p/etc/systemd/system/sysinit.target.wants"
 	ln -sf ../vfioadm-test-depmod.service "$p/etc/systemd/system/sysinit.target.wants/"
 	# files the scenario brings (its configuration…): scenarios/NAME.root/
 	[ -d "${scen_file%.sh}.root" ] && cp -a "${scen_file%.sh}.root/." "$p/"

@@ -9,6 +9,9 @@ nic=0000:02:00.0 nic2=0000:05:00.0 edu=0000:00:10.0 pf=0000:01:00.0 S=/sys/bus/p
 u=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
 is "$(systemctl show -p Result --value vfioadm-apply.service):$(systemctl is-active vfioadm-apply.service)" \
 	"success:active" "vfioadm-apply.service ran at boot and succeeded"
+is "$(systemctl show -p Result --value vfioadm-claim.service)" "success" "vfioadm-claim.service ran before udev's coldplug"
+journalctl -b -u vfioadm-claim.service --no-pager | grep -q "$nic: claimed for vfio-pci" && ok "it claimed the NIC" ||
+	{ not_ok "it claimed the NIC"; journalctl -b -u vfioadm-claim.service --no-pager | tail -5 | sed 's/^/#   /'; }
 is "$(sysfs_driver $nic)" "vfio-pci" "the configured e1000e is on vfio-pci"
 is "$(dmesg | grep -c "e1000e $nic")" "0" "e1000e never bound it (no probe message for $nic)"
 check "while e1000e did bind the other, unconfigured NIC" sh -c "dmesg | grep -q 'e1000e $nic2'"

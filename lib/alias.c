@@ -14,7 +14,6 @@
 #include "internal.h"
 
 #define VFIO_PREFIX "vfio_pci:"
-#define GENERIC_MODULE "vfio_pci"
 #define CACHE_BUCKETS 256
 
 struct alias_entry {

@@ -16,6 +16,7 @@
 
 
 struct state {
+	struct vfioadm_device *dev; /* the read this state comes from: the in-use checks use it */
 	char modalias[VFIOADM_MODALIAS_MAX];
 	char driver[VFIOADM_NAME_MAX];
 	char override[VFIOADM_NAME_MAX];
@@ -25,6 +26,11 @@ struct state {
 	unsigned numvfs;
 };
 
+static void state_done(struct state *st)
+{
+	st->dev = vfioadm_device_free(st->dev);
+}
+
 static int read_state(struct vfioadm_ctx *ctx, const char *bdf, struct state *st)
 {
 	struct vfioadm_device *dev;
@@ -33,6 +39,7 @@ static int read_state(struct vfioadm_ctx *ctx, const char *bdf, struct state *st
 		return r;
 	const struct vfioadm_device_info *i = vfioadm_device_get_info(dev);
 	memset(st, 0, sizeof(*st));
+	st->dev = dev;
 	strcpy(st->modalias, i->modalias);
 	strcpy(st->driver, i->driver);
 	strcpy(st->override, i->has_driver_override ? i->driver_override : "");
@@ -41,7 +48,23 @@ static int read_state(struct vfioadm_ctx *ctx, const char *bdf, struct state *st
 	st->base_class = i->ids.base_class;
 	st->sub_class = i->ids.sub_class;
 	st->numvfs = i->sriov.role == VFIOADM_SRIOV_PF ? i->sriov.numvfs : 0;
-	vfioadm_device_free(dev);
+	return 0;
+}
+
+/* Just the binding: the driver link and whether vfio-dev/ is there (what verification needs;
+ * a whole read_state() is three times the syscalls). -ENODEV when the function is gone. */
+static int read_binding(struct vfioadm_ctx *ctx, const char *bdf, char driver[VFIOADM_NAME_MAX], bool *vfio)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	_cleanup_close_ int dfd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	if (dfd < 0)
+		return dfd == -ENOENT ? -ENODEV : dfd;
+	if (link_basename(dfd, "driver", driver, VFIOADM_NAME_MAX) < 0)
+		driver[0] = '\0';
+	_cleanup_close_ int vfd = dir_openat(dfd, "vfio-dev");
+	/* kernels before 6.1 have no vfio-dev/: the driver's name is all there is */
+	*vfio = vfd >= 0 || strstr(driver, "vfio") != NULL;
 	return 0;
 }
 
@@ -59,11 +82,12 @@ static int wait_for(struct vfioadm_ctx *ctx, const char *bdf, const char *driver
 {
 	long long end = now_ms() + timeout_ms;
 	for (;;) {
-		struct state st;
-		int r = read_state(ctx, bdf, &st);
+		char now[VFIOADM_NAME_MAX];
+		bool vfio;
+		int r = read_binding(ctx, bdf, now, &vfio);
 		if (r < 0)
 			return r;
-		if (streq(st.driver, driver) && (!need_vfio || st.vfio))
+		if (streq(now, driver) && (!need_vfio || vfio))
 			return 0;
 		if (now_ms() >= end)
 			return -ETIMEDOUT;
@@ -134,20 +158,24 @@ static int write_override(struct vfioadm_ctx *ctx, const char *bdf, const char *
 	return sysfs_write(ctx, path, *value ? value : "\n");
 }
 
-/* Put the function back on @driver ("" = none) with @override, and check it took. */
-static int restore(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, const char *override,
-		   int timeout_ms)
+/* Put the function back on @driver ("" = none) with @override, and check it took. @current is
+ * the driver it is on now when the caller has just read it, NULL to read it here. */
+static int restore(struct vfioadm_ctx *ctx, const char *bdf, const char *current, const char *driver,
+		   const char *override, int timeout_ms)
 {
-	struct state st;
-	int r = read_state(ctx, bdf, &st);
-	if (r < 0)
-		return r;
-	if (st.driver[0] && !streq(st.driver, driver) &&
-	    (r = unbind_driver(ctx, bdf, st.driver, timeout_ms)) < 0)
+	char now[VFIOADM_NAME_MAX];
+	bool vfio;
+	int r;
+	if (!current) {
+		if ((r = read_binding(ctx, bdf, now, &vfio)) < 0)
+			return r;
+		current = now;
+	}
+	if (current[0] && !streq(current, driver) && (r = unbind_driver(ctx, bdf, current, timeout_ms)) < 0)
 		return r;
 	if ((r = write_override(ctx, bdf, override)) < 0)
 		return r;
-	if (*driver && !streq(st.driver, driver) && (r = bind_driver(ctx, bdf, driver)) < 0)
+	if (*driver && !streq(current, driver) && (r = bind_driver(ctx, bdf, driver)) < 0)
 		return r;
 	return ctx->dry_run ? 0 : wait_for(ctx, bdf, driver, false, timeout_ms);
 }
@@ -176,7 +204,7 @@ static int precheck(struct vfioadm_ctx *ctx, const char *bdf, const struct state
 		    const struct vfioadm_bind_opts *opts, struct vfioadm_outcome *o)
 {
 	struct vfioadm_report *r = NULL;
-	int rr = vfioadm_check_in_use(ctx, bdf, &r);
+	int rr = in_use_report(ctx, vfioadm_device_get_info(st->dev), &r);
 	if (rr < 0)
 		return rr;
 	if (st->group < 0 && !noiommu_mode(ctx))
@@ -198,15 +226,19 @@ static int precheck(struct vfioadm_ctx *ctx, const char *bdf, const struct state
 static int choose_driver(struct vfioadm_ctx *ctx, const char *modalias,
 			 const struct vfioadm_bind_opts *opts, struct vfioadm_outcome *o)
 {
-	struct vfioadm_match *m;
-	int r = vfioadm_match(ctx, modalias, &opts->match, &m);
-	if (r < 0)
-		return r;
-	strcpy(o->module, m->module);
-	strcpy(o->driver, m->driver);
-	vfioadm_match_free(m);
+	int r;
+	if (opts->match.generic && kmod_module_live(ctx, GENERIC_MODULE)) {
+		strcpy(o->module, GENERIC_MODULE); /* vfio-pci asked for and present: nothing to rank */
+	} else {
+		struct vfioadm_match *m;
+		if ((r = vfioadm_match(ctx, modalias, &opts->match, &m)) < 0)
+			return r;
+		strcpy(o->module, m->module);
+		vfioadm_match_free(m);
+	}
 	if ((r = kmod_load(ctx, o->module)) < 0) {
-		snprintf(o->reason, sizeof(o->reason), "loading module %s: %s", o->module, strerror(-r));
+		snprintf(o->reason, sizeof(o->reason), "loading module %s: %s", o->module,
+			 r == -ELIBACC ? "libkmod.so.2 could not be loaded (install libkmod2)" : strerror(-r));
 		return r;
 	}
 	r = vfioadm_module_driver(ctx, o->module, o->driver);
@@ -259,7 +291,7 @@ static int bind_steps(struct vfioadm_ctx *ctx, const char *bdf, const struct sta
 static int roll_back(struct vfioadm_ctx *ctx, const struct state *st, const struct journal *prev,
 		     int timeout_ms, struct vfioadm_outcome *o, int err)
 {
-	int r = restore(ctx, o->bdf, st->driver, st->override, timeout_ms);
+	int r = restore(ctx, o->bdf, NULL, st->driver, st->override, timeout_ms);
 	if (r == -ENODEV) { /* it is gone (hot-unplugged): nothing left to restore or record */
 		journal_remove(ctx, o->bdf);
 		snprintf(o->reason, sizeof(o->reason), "the device disappeared during the operation");
@@ -311,7 +343,7 @@ static int timeout_of(const struct vfioadm_bind_opts *opts)
 EXPORT int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
 			struct vfioadm_outcome *o)
 {
-	struct state st;
+	_cleanup_(state_done) struct state st = { 0 };
 	int timeout = timeout_of(opts);
 	int r = begin(ctx, bdf, o, &st);
 	if (r < 0)
@@ -352,11 +384,11 @@ EXPORT int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct v
 
 /* ---- unbind ---- */
 
-static int unbind_precheck(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
+static int unbind_precheck(struct vfioadm_ctx *ctx, const struct state *st, const struct vfioadm_bind_opts *opts,
 			   struct vfioadm_outcome *o)
 {
 	struct vfioadm_report *r = NULL;
-	int rr = vfioadm_check_in_use(ctx, bdf, &r);
+	int rr = in_use_report(ctx, vfioadm_device_get_info(st->dev), &r);
 	if (rr < 0)
 		return rr;
 	bool refuse = false;
@@ -368,7 +400,7 @@ static int unbind_precheck(struct vfioadm_ctx *ctx, const char *bdf, const struc
 EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
 			  struct vfioadm_outcome *o)
 {
-	struct state st;
+	_cleanup_(state_done) struct state st = { 0 };
 	int timeout = timeout_of(opts);
 	int r = begin(ctx, bdf, o, &st);
 	if (r < 0)
@@ -384,13 +416,13 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 		strcpy(o->driver, st.driver);
 		return journal_remove(ctx, o->bdf); /* already back (an interrupted run's leftover) */
 	}
-	if ((r = unbind_precheck(ctx, o->bdf, opts, o)) < 0)
+	if ((r = unbind_precheck(ctx, &st, opts, o)) < 0)
 		return r;
 	o->changed = true;
 	_cleanup_close_ int kmsg = kmsg_open(ctx);
 	if (journalled && !reprobe) {
 		strcpy(o->driver, j.orig_driver);
-		r = restore(ctx, o->bdf, j.orig_driver, j.orig_override, timeout);
+		r = restore(ctx, o->bdf, st.driver, j.orig_driver, j.orig_override, timeout);
 	} else {
 		/* no record: clear the override and let the kernel's default driver probe */
 		r = write_override(ctx, o->bdf, "");
@@ -400,16 +432,16 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 			r = sysfs_write(ctx, "/sys/bus/pci/drivers_probe", o->bdf);
 		if (r >= 0 && !ctx->dry_run) {
 			usleep(100 * 1000); /* async probes: give the default driver a moment */
-			struct state now;
-			if (read_state(ctx, o->bdf, &now) == 0)
-				strcpy(o->driver, now.driver);
+			bool vfio;
+			if (read_binding(ctx, o->bdf, o->driver, &vfio) < 0)
+				o->driver[0] = '\0';
 		}
 	}
 	if (r >= 0)
 		return journalled ? journal_remove(ctx, o->bdf) : 0;
 	kmsg_reason(kmsg, o->bdf, o->reason, sizeof(o->reason));
 	/* never leave it driverless: back onto the VFIO driver it came from */
-	if (st.driver[0] && restore(ctx, o->bdf, st.driver, st.override, timeout) == 0)
+	if (st.driver[0] && restore(ctx, o->bdf, NULL, st.driver, st.override, timeout) == 0)
 		o->rolled_back = true;
 	return r;
 }

@@ -8,12 +8,10 @@
 
 #include "internal.h"
 
-static bool driver_manages_dma(int mfd, const char *driver)
+/* @has_vfio_dev: the member has vfio-dev/, i.e. a VFIO driver registered it */
+static bool driver_manages_dma(const char *driver, bool has_vfio_dev)
 {
-	if (!*driver || streq(driver, "pci-stub") || streq(driver, "pcieport"))
-		return true;
-	_cleanup_close_ int v = dir_openat(mfd, "vfio-dev");
-	if (v >= 0)
+	if (!*driver || streq(driver, "pci-stub") || streq(driver, "pcieport") || has_vfio_dev)
 		return true;
 	return startswith(driver, "vfio") && strstr(driver, "pci"); /* kernels before vfio-dev/ */
 }
@@ -30,18 +28,15 @@ static int check_member(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const
 	if (link_basename(mfd, "driver", driver, sizeof(driver)) < 0)
 		driver[0] = '\0';
 	cdev[0] = '\0';
-	_cleanup_close_ int vfd = dir_openat(mfd, "vfio-dev");
-	if (vfd >= 0) {
-		_cleanup_closedir_ DIR *d = fdopendir(vfd);
-		struct dirent *de;
-		if (d) {
-			vfd = -EBADF;
-			while ((de = readdir(d)))
-				if (startswith(de->d_name, "vfio"))
-					snprintf(cdev, VFIOADM_PATH_MAX, "/dev/vfio/devices/%.28s", de->d_name);
-		}
-	}
-	if (driver_manages_dma(mfd, driver))
+	int vfd = dir_openat(mfd, "vfio-dev");
+	bool has_vfio_dev = vfd >= 0;
+	_cleanup_closedir_ DIR *d = vfd >= 0 ? fdopendir(vfd) : NULL;
+	if (vfd >= 0 && !d)
+		close(vfd);
+	for (struct dirent *de; d && (de = readdir(d));)
+		if (startswith(de->d_name, "vfio"))
+			snprintf(cdev, VFIOADM_PATH_MAX, "/dev/vfio/devices/%.28s", de->d_name);
+	if (driver_manages_dma(driver, has_vfio_dev))
 		return 0;
 	return report_add(r, VFIOADM_BLOCK_GROUP_MEMBER, name, driver, 0, false);
 }

@@ -37,9 +37,13 @@ struct vfioadm_ctx {
 	struct holders_cache *holders;    /* lib/report.c: open /dev nodes, briefly cached */
 	bool journal_dir_ready;
 	char loaded_module[VFIOADM_NAME_MAX]; /* the last module kmod_load() made sure of */
+	int writer_fd;                    /* lib/writer.c: the blocking-write helper, -EBADF if none */
+	pid_t writer_pid;
 };
 
 void alias_state_free(struct vfioadm_ctx *ctx);
+
+#define GENERIC_MODULE "vfio_pci" /* the catch-all VFIO driver's module */
 
 /* ---- lib/kmod.c: the only user of libkmod ---- */
 typedef int (*module_name_fn)(void *data, const char *module);
@@ -54,18 +58,23 @@ int kmod_config_pins(struct vfioadm_ctx *ctx, alias_fn fn, void *data);
 int kmod_module_aliases(struct vfioadm_ctx *ctx, const char *module, alias_fn fn, void *data);
 
 int kmod_load(struct vfioadm_ctx *ctx, const char *module);
+/* Is @module (or the driver name spelt with '-') loaded and live, or built in? No libkmod. */
+bool kmod_module_live(struct vfioadm_ctx *ctx, const char *module);
 
 /* ---- lib/write.c: the one sysfs writer, the journal ---- */
 /* Write @value to @path (under root) in one write(): no O_CREAT, no following a final link.
  * Narrated first; a no-op in dry-run mode. Returns 0 or -errno (the kernel's answer). */
 int sysfs_write(struct vfioadm_ctx *ctx, const char *path, const char *value);
 void narrate(struct vfioadm_ctx *ctx, const char *verb, const char *path, const char *value);
-/* The same in a child process, abandoned after @timeout_ms (-ETIMEDOUT, *ret_child set): the
+/* ---- lib/writer.c ---- */
+/* The same in a helper process, abandoned after @timeout_ms (-ETIMEDOUT, *ret_child set): the
  * kernel blocks such writers while a VFIO device is open or a probe runs. */
 int timed_write(struct vfioadm_ctx *ctx, const char *path, const char *value, int timeout_ms,
 		pid_t *ret_child);
 /* Give an abandoned writer @grace_ms more; true when it finished. */
 bool reap(pid_t child, int grace_ms);
+/* End the run's helper (vfioadm_unref) */
+void writer_stop(struct vfioadm_ctx *ctx);
 #define DEFAULT_TIMEOUT_MS 10000
 /* lib/sriov.c: VF @i's address from the PF's First VF Offset and VF Stride */
 void vf_address(const char *pf, long offset, long stride, unsigned i, char out[VFIOADM_BDF_MAX]);
@@ -97,6 +106,9 @@ int report_add(struct vfioadm_report *r, enum vfioadm_blocker_kind kind, const c
 /* Processes with an fd open on any of @paths (NULL-terminated): one OPEN blocker each. */
 void holders_cache_free(struct vfioadm_ctx *ctx);
 int report_holders(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const char *const *paths);
+/* lib/inuse.c: vfioadm_check_in_use() for a state just read (no second read of the device) */
+int in_use_report(struct vfioadm_ctx *ctx, const struct vfioadm_device_info *info,
+		  struct vfioadm_report **ret);
 
 /* lib/config.c: parse one file's text (the fuzzer's entry) */
 int config_parse_text(const char *text, size_t len, struct vfioadm_config **ret,

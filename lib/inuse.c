@@ -231,43 +231,59 @@ static void char_nodes(int dfd, const char *cls, char (*nodes)[VFIOADM_PATH_MAX]
 	closedir(d);
 }
 
-EXPORT int vfioadm_check_in_use(struct vfioadm_ctx *ctx, const char *bdf, struct vfioadm_report **ret)
+/* What of the host still uses this function, from a state the caller has just read. Only a
+ * host driver makes interfaces, disks or nvme nodes: with no driver, or a VFIO one, the only
+ * thing left to look for is a process holding its VFIO nodes. */
+int in_use_report(struct vfioadm_ctx *ctx, const struct vfioadm_device_info *info,
+		  struct vfioadm_report **ret)
 {
-	struct vfioadm_device *dev;
-	int rr = vfioadm_device_read(ctx, bdf, VFIOADM_FILL_BASIC, &dev);
-	if (rr < 0)
-		return rr;
-	const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);
-	char path[64];
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", info->bdf);
-	_cleanup_close_ int dfd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	int rr = 0;
 	struct vfioadm_report *r = calloc(1, sizeof(*r));
 	enum { MAX_NODES = 64 };
 	char (*nodes)[VFIOADM_PATH_MAX] = calloc(MAX_NODES, sizeof(*nodes));
 	const char *paths[MAX_NODES + 1] = { 0 };
 	size_t n = 0;
-	if (!r || !nodes || dfd < 0) {
-		rr = dfd < 0 ? dfd : -ENOMEM;
+	if (!r || !nodes) {
+		rr = -ENOMEM;
 		goto out;
 	}
 	if (info->vfio.group_node[0])
 		strcpy(nodes[n++], info->vfio.group_node);
 	if (info->vfio.cdev[0])
 		strcpy(nodes[n++], info->vfio.cdev);
-	char_nodes(dfd, "nvme", nodes, &n, MAX_NODES);
-	if ((rr = check_netdevs(ctx, r, dfd)) < 0 ||
-	    (rr = check_blockdevs(ctx, r, info->bdf, nodes, &n, MAX_NODES)) < 0)
-		goto out;
+	if (info->driver[0] && !info->vfio.bound) {
+		char path[64];
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", info->bdf);
+		_cleanup_close_ int dfd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
+		if (dfd < 0) {
+			rr = dfd;
+			goto out;
+		}
+		char_nodes(dfd, "nvme", nodes, &n, MAX_NODES);
+		if ((rr = check_netdevs(ctx, r, dfd)) < 0 ||
+		    (rr = check_blockdevs(ctx, r, info->bdf, nodes, &n, MAX_NODES)) < 0)
+			goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		paths[i] = nodes[i];
 	rr = report_holders(ctx, r, paths);
 out:
 	free(nodes);
-	vfioadm_device_free(dev);
 	if (rr < 0) {
 		vfioadm_report_free(r);
 		return rr;
 	}
 	*ret = r;
 	return 0;
+}
+
+EXPORT int vfioadm_check_in_use(struct vfioadm_ctx *ctx, const char *bdf, struct vfioadm_report **ret)
+{
+	struct vfioadm_device *dev;
+	int r = vfioadm_device_read(ctx, bdf, VFIOADM_FILL_BASIC, &dev);
+	if (r < 0)
+		return r;
+	r = in_use_report(ctx, vfioadm_device_get_info(dev), ret);
+	vfioadm_device_free(dev);
+	return r;
 }

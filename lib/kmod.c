@@ -3,11 +3,55 @@
  * libkmod at the edge: the only file that talks to libkmod, so vfioadm and modprobe agree on
  * which modules exist for a key. The module directory and modprobe.d paths are those under
  * the context's root; libkmod's messages are routed into our log at debug level.
+ *
+ * libkmod is opened with dlopen() on first use, as systemd does: Debian's libkmod2 pulls in
+ * libcrypto, whose relocations were two thirds of every vfioadm start-up (3.4 of 5.0 million
+ * instructions), paid even by runs that never ask libkmod anything (unbind, check, a bind to
+ * a driver that is already loaded). The headers still come from libkmod-dev; the runtime
+ * library is libkmod.so.2, which packages must depend on.
  */
+#include <dlfcn.h>
 #include <libkmod.h>
 #include <stdarg.h>
 
 #include "internal.h"
+
+#define KMOD_SYMBOLS(X)                                                                            \
+	X(kmod_new) X(kmod_unref) X(kmod_set_log_fn) X(kmod_set_log_priority) X(kmod_list_next)     \
+	X(kmod_module_new_from_lookup) X(kmod_module_new_from_name) X(kmod_module_get_module)       \
+	X(kmod_module_get_name) X(kmod_module_unref) X(kmod_module_unref_list)                      \
+	X(kmod_module_get_info) X(kmod_module_info_get_key) X(kmod_module_info_get_value)           \
+	X(kmod_module_info_free_list) X(kmod_module_probe_insert_module)                            \
+	X(kmod_config_get_aliases) X(kmod_config_iter_next) X(kmod_config_iter_get_key)             \
+	X(kmod_config_iter_get_value) X(kmod_config_iter_free_iter)
+
+#define DECLARE_SYM(name) static __typeof__(name) *sym_##name;
+KMOD_SYMBOLS(DECLARE_SYM)
+
+/* Resolve every symbol once per process; -ELIBACC when libkmod.so.2 is not installed. */
+static int kmod_dl(void)
+{
+	static void *handle;
+	if (handle)
+		return 0;
+	/* the test suite names a library that is not there, to see the error an admin would */
+	const char *soname = getenv("VFIOADM_TEST_LIBKMOD");
+	void *h = dlopen(soname ? soname : "libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return -ELIBACC;
+#define RESOLVE_SYM(name)                                                                          \
+	if (!(sym_##name = (__typeof__(name) *)dlsym(h, #name))) {                                  \
+		dlclose(h);                                                                         \
+		return -ELIBBAD;                                                                    \
+	}
+	KMOD_SYMBOLS(RESOLVE_SYM)
+#undef RESOLVE_SYM
+	handle = h;
+	return 0;
+}
+
+#define foreach_kmod_list(it, list) \
+	for ((it) = (list); (it); (it) = sym_kmod_list_next((list), (it)))
 
 static void kmod_log_to_ours(void *data, int priority _unused_, const char *file _unused_,
 			     int line _unused_, const char *fn _unused_, const char *format,
@@ -29,6 +73,9 @@ int kmod_ctx_get(struct vfioadm_ctx *ctx, struct kmod_ctx **ret)
 	snprintf(moddir, sizeof(moddir), "%s/lib/modules/%s", ctx->root, vfioadm_kernel_release(ctx));
 	if (access(moddir, F_OK) < 0)
 		return -ENOENT;
+	int r = kmod_dl();
+	if (r < 0)
+		return r;
 	/* kmod's own default search list, under our root */
 	static const char *const conf_dirs[] = {
 		"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/lib/modprobe.d",
@@ -39,11 +86,11 @@ int kmod_ctx_get(struct vfioadm_ctx *ctx, struct kmod_ctx **ret)
 		snprintf(bufs[i], sizeof(bufs[i]), "%s%s", ctx->root, conf_dirs[i]);
 		confs[i] = bufs[i];
 	}
-	struct kmod_ctx *k = kmod_new(moddir, confs);
+	struct kmod_ctx *k = sym_kmod_new(moddir, confs);
 	if (!k)
 		return -ENOMEM;
-	kmod_set_log_fn(k, kmod_log_to_ours, ctx);
-	kmod_set_log_priority(k, 7);
+	sym_kmod_set_log_fn(k, kmod_log_to_ours, ctx);
+	sym_kmod_set_log_priority(k, 7);
 	ctx->kmod = k;
 	*ret = k;
 	return 0;
@@ -52,7 +99,7 @@ int kmod_ctx_get(struct vfioadm_ctx *ctx, struct kmod_ctx **ret)
 void kmod_ctx_free(struct vfioadm_ctx *ctx)
 {
 	if (ctx->kmod)
-		kmod_unref(ctx->kmod);
+		sym_kmod_unref(ctx->kmod);
 	ctx->kmod = NULL;
 }
 
@@ -63,19 +110,19 @@ int kmod_lookup_modules(struct vfioadm_ctx *ctx, const char *key, module_name_fn
 	if (r < 0)
 		return r;
 	struct kmod_list *list = NULL, *it;
-	r = kmod_module_new_from_lookup(k, key, &list);
+	r = sym_kmod_module_new_from_lookup(k, key, &list);
 	if (r < 0)
 		return r;
 	int n = 0;
-	kmod_list_foreach(it, list) {
-		struct kmod_module *mod = kmod_module_get_module(it);
-		r = fn(data, kmod_module_get_name(mod));
-		kmod_module_unref(mod);
+	foreach_kmod_list(it, list) {
+		struct kmod_module *mod = sym_kmod_module_get_module(it);
+		r = fn(data, sym_kmod_module_get_name(mod));
+		sym_kmod_module_unref(mod);
 		if (r < 0)
 			break;
 		n++;
 	}
-	kmod_module_unref_list(list);
+	sym_kmod_module_unref_list(list);
 	return r < 0 ? r : n;
 }
 
@@ -85,13 +132,13 @@ int kmod_config_pins(struct vfioadm_ctx *ctx, alias_fn fn, void *data)
 	int r = kmod_ctx_get(ctx, &k);
 	if (r < 0)
 		return r;
-	struct kmod_config_iter *it = kmod_config_get_aliases(k);
+	struct kmod_config_iter *it = sym_kmod_config_get_aliases(k);
 	if (!it)
 		return 0;
 	r = 0;
-	while (r >= 0 && kmod_config_iter_next(it))
-		r = fn(data, kmod_config_iter_get_key(it), kmod_config_iter_get_value(it));
-	kmod_config_iter_free_iter(it);
+	while (r >= 0 && sym_kmod_config_iter_next(it))
+		r = fn(data, sym_kmod_config_iter_get_key(it), sym_kmod_config_iter_get_value(it));
+	sym_kmod_config_iter_free_iter(it);
 	return r;
 }
 
@@ -102,23 +149,39 @@ int kmod_module_aliases(struct vfioadm_ctx *ctx, const char *module, alias_fn fn
 	if (r < 0)
 		return r;
 	struct kmod_module *mod;
-	r = kmod_module_new_from_name(k, module, &mod);
+	r = sym_kmod_module_new_from_name(k, module, &mod);
 	if (r < 0)
 		return r;
 	struct kmod_list *info = NULL, *it;
-	r = kmod_module_get_info(mod, &info);
+	r = sym_kmod_module_get_info(mod, &info);
 	if (r >= 0) {
 		r = 0;
-		kmod_list_foreach(it, info) {
-			if (streq(kmod_module_info_get_key(it), "alias"))
-				r = fn(data, kmod_module_info_get_value(it), module);
+		foreach_kmod_list(it, info) {
+			if (streq(sym_kmod_module_info_get_key(it), "alias"))
+				r = fn(data, sym_kmod_module_info_get_value(it), module);
 			if (r < 0)
 				break;
 		}
-		kmod_module_info_free_list(info);
+		sym_kmod_module_info_free_list(info);
 	}
-	kmod_module_unref(mod);
+	sym_kmod_module_unref(mod);
 	return r;
+}
+
+/* Loaded and initialised ("live"), or built in (a /sys/module entry without initstate). */
+bool kmod_module_live(struct vfioadm_ctx *ctx, const char *module)
+{
+	char path[PATH_MAX], state[16] = "";
+	if (streq(ctx->loaded_module, module))
+		return true; /* this run saw it live already */
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	for (char *p = path + strlen("/sys/module/"); *p; p++)
+		*p = *p == '-' ? '_' : *p;
+	_cleanup_close_ int dfd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	if (dfd < 0)
+		return false;
+	int r = attr_read(dfd, "initstate", state, sizeof(state));
+	return r == -ENOENT || streq(state, "live");
 }
 
 int kmod_load(struct vfioadm_ctx *ctx, const char *module)
@@ -130,16 +193,20 @@ int kmod_load(struct vfioadm_ctx *ctx, const char *module)
 		return 0;
 	if (!ctx_is_host(ctx))
 		return -EROFS;
+	if (kmod_module_live(ctx, module)) { /* as modprobe itself would find: nothing to do */
+		strscpy(ctx->loaded_module, sizeof(ctx->loaded_module), module);
+		return 0;
+	}
 	struct kmod_ctx *k;
 	int r = kmod_ctx_get(ctx, &k);
 	if (r < 0)
 		return r;
 	struct kmod_module *mod;
-	if ((r = kmod_module_new_from_name(k, module, &mod)) < 0)
+	if ((r = sym_kmod_module_new_from_name(k, module, &mod)) < 0)
 		return r;
 	/* an explicit request, as `modprobe NAME`: blacklists do not apply; loaded is fine */
-	r = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
-	kmod_module_unref(mod);
+	r = sym_kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+	sym_kmod_module_unref(mod);
 	if (r == -EEXIST)
 		r = 0;
 	if (r == 0)

@@ -70,9 +70,12 @@ static void read_vfio_state(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_dev
 	char path[VFIOADM_PATH_MAX];
 	if (info->iommu_group >= 0) {
 		snprintf(path, sizeof(path), "/dev/vfio/%d", info->iommu_group);
-		if (!root_exists(ctx, path))
+		bool found = root_exists(ctx, path);
+		if (!found) {
 			snprintf(path, sizeof(path), "/dev/vfio/noiommu-%d", info->iommu_group);
-		if (root_exists(ctx, path))
+			found = root_exists(ctx, path);
+		}
+		if (found)
 			strcpy(info->vfio.group_node, path);
 	}
 	if (info->vfio.device[0]) {
@@ -323,6 +326,16 @@ EXPORT int vfioadm_device_read(struct vfioadm_ctx *ctx, const char *bdf, unsigne
 	if (r < 0)
 		return r;
 	return device_load(ctx, -EBADF, norm, fill, ret_dev);
+}
+
+EXPORT int vfioadm_device_exists(struct vfioadm_ctx *ctx, const char *bdf)
+{
+	char norm[VFIOADM_BDF_MAX];
+	int r = vfioadm_bdf_normalize(bdf, norm);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int dfd = open_device_dir(ctx, -EBADF, norm);
+	return dfd >= 0 ? 0 : dfd == -ENOENT ? -ENODEV : dfd;
 }
 
 /* ---- the snapshot ---- */

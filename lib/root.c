@@ -27,6 +27,7 @@ EXPORT int vfioadm_new(const char *root, struct vfioadm_ctx **ret_ctx)
 	ctx->refcount = 1;
 	ctx->root_fd = -EBADF;
 	ctx->lock_fd = -EBADF;
+	ctx->writer_fd = -EBADF;
 
 	char abs[PATH_MAX] = "";
 	if (root && *root && !streq(root, "/")) {
@@ -66,6 +67,7 @@ EXPORT struct vfioadm_ctx *vfioadm_unref(struct vfioadm_ctx *ctx)
 	vfioadm_snapshot_free(ctx);
 	alias_state_free(ctx);
 	kmod_ctx_free(ctx);
+	writer_stop(ctx);
 	vfioadm_unlock(ctx);
 	holders_cache_free(ctx);
 	if (ctx->root_fd >= 0)

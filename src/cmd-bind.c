@@ -99,7 +99,10 @@ static int targets_add(struct targets *t, const char *bdf)
 static int expand(struct cli *cli, const char *bdf, bool group, bool siblings, struct targets *t)
 {
 	struct vfioadm_device *dev;
-	int r = vfioadm_device_read(cli->ctx, bdf, group ? VFIOADM_FILL_DETAIL : VFIOADM_FILL_BASIC, &dev);
+	int r = group || siblings ? vfioadm_device_read(cli->ctx, bdf, group ? VFIOADM_FILL_DETAIL : VFIOADM_FILL_BASIC, &dev)
+				  : vfioadm_device_exists(cli->ctx, bdf); /* the transaction reads it */
+	if (r >= 0 && !group && !siblings)
+		return targets_add(t, bdf) < 0 ? EXIT_FAILED : EXIT_OK;
 	if (r < 0) {
 		cli_error("%s: %s", bdf, r == -ENODEV ? "no such PCI device (see 'vfioadm list')" : strerror(-r));
 		return EXIT_FAILED;

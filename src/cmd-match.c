@@ -183,6 +183,11 @@ int cli_match_error(struct cli *cli, const char *what, int r, const struct vfioa
 				  "(a kernel without CONFIG_VFIO_PCI?)", what, moddir);
 		return EXIT_FAILED;
 	}
+	if (r == -ELIBACC || r == -ELIBBAD) {
+		cli_error("%s: cannot choose a VFIO driver: libkmod.so.2 %s: install libkmod2 (the "
+			  "library modprobe uses)", what, r == -ELIBACC ? "could not be loaded" : "lacks a function vfioadm needs");
+		return EXIT_FAILED;
+	}
 	cli_error("%s: cannot choose a VFIO driver: %s", what, strerror(-r));
 	return EXIT_FAILED;
 }

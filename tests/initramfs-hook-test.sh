@@ -34,6 +34,7 @@ for want in sbin/vfioadm etc/vfioadm.d/zz-initramfs-hook-test.conf lib/udev/rule
 	grep -q -- "$want" "$tmp/with.lst" && ok "the initramfs has $want" || not_ok "the initramfs has $want"
 done
 grep -q "libvfioadm.so" "$tmp/with.lst" && ok "with vfioadm's libraries" || not_ok "with vfioadm's libraries"
+grep -q "libkmod.so.2" "$tmp/with.lst" && ok "with libkmod, which vfioadm opens at run time" || not_ok "with libkmod, which vfioadm opens at run time"
 unmkinitramfs "$tmp/with.img" "$tmp/unpacked" 2>/dev/null
 rule=$(find "$tmp/unpacked" -name 70-vfioadm.rules | head -n1)
 grep -q 'IMPORT{program}="/sbin/vfioadm udev-helper %k"' "$rule" && ok "the rule in the initramfs calls /sbin/vfioadm" ||

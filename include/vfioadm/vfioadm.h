@@ -149,6 +149,9 @@ struct vfioadm_device *vfioadm_device_next(struct vfioadm_device *dev);
  */
 int vfioadm_device_read(struct vfioadm_ctx *ctx, const char *bdf, unsigned fill,
 			struct vfioadm_device **ret_dev);
+/* vfioadm_device_exists: is there a PCI function @bdf? Reads nothing else (argument checks
+ * before a transaction that reads it anyway). 0 yes, -ENODEV no, -EINVAL malformed BDF. */
+int vfioadm_device_exists(struct vfioadm_ctx *ctx, const char *bdf);
 struct vfioadm_device *vfioadm_device_free(struct vfioadm_device *dev);
 const struct vfioadm_device_info *vfioadm_device_get_info(const struct vfioadm_device *dev);
 
@@ -225,7 +228,8 @@ int vfioadm_set_deny_list(struct vfioadm_ctx *ctx, const char *const *modules, s
  * more literal hex digits, then earlier line in modules.alias. Results are cached per
  * modalias. Free with vfioadm_match_free().
  * Returns: 0; -EINVAL malformed modalias or opts->driver (not a driver name, or not a VFIO
- * driver: no vfio_pci: alias); -ENOENT no module directory; -ENOPKG no vfio-pci to fall back to.
+ * driver: no vfio_pci: alias); -ENOENT no module directory; -ENOPKG no vfio-pci to fall back to;
+ * -ELIBACC libkmod.so.2 (opened at run time) is not installed.
  */
 int vfioadm_match(struct vfioadm_ctx *ctx, const char *modalias,
 		  const struct vfioadm_match_opts *opts, struct vfioadm_match **ret);

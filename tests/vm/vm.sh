@@ -76,6 +76,7 @@ build_test_modules() {
 
 # Scenario header lines: "# extra: mod…" (test modules to install), "# load: mod…" (kernel
 # modules the guest loads at boot, like a host's udev would), "# qemu: args" (extra devices),
+# "# tools: prog…" (host programs copied into the fast guest, for profiling),
 # "# flavour: full" (boot the cached debootstrap'd Debian with systemd + udev instead of busybox).
 header() { sed -n "s/^# $1: //p" "$scen_file" | tr '\n' ' '; }
 
@@ -153,9 +154,18 @@ build_initramfs() {
 	for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"; done
 	copy_with_libs "$(command -v kmod)" /usr/bin/kmod
 	copy_with_libs "$(command -v jq)" /usr/bin/jq
+	for f in $(header tools); do # "# tools: strace…": host programs a profiling scenario needs
+		command -v "$f" >/dev/null || bail "scenario wants '$f', which this host does not have"
+		copy_with_libs "$(command -v "$f")" "/usr/bin/$f"
+	done
 	for a in modprobe insmod rmmod lsmod depmod modinfo; do ln -sf /usr/bin/kmod "$root/sbin/$a"; done
 	cp -a "$builddir"/lib/libvfioadm.so* "$root/usr/lib/"
 	copy_with_libs "$builddir/src/vfioadm" /usr/sbin/vfioadm
+	# libkmod is dlopen()ed at run time, so ldd does not list it (lib/kmod.c)
+	local kmodlib
+	kmodlib=$(ldconfig -p | awk '$1 == "libkmod.so.2" && /x86-64/ {print $NF; exit}')
+	[ -n "$kmodlib" ] || bail "libkmod.so.2 not found on this host (package libkmod2)"
+	copy_with_libs "$kmodlib" "$kmodlib"
 	for f in "$builddir"/tests/vm/*; do # guest helpers built with the project (holders…)
 		[ -x "$f" ] && [ -f "$f" ] && copy_with_libs "$f" "/usr/sbin/$(basename "$f")"
 	done

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * What a VFIO device fd exposes, asked the way a VMM asks: the legacy group model (container,
- * VFIO_TYPE1v2_IOMMU, VFIO_GROUP_GET_DEVICE_FD), no DMA mappings. Region offsets inside the fd
- * are the driver's private layout, so every one is read with VFIO_DEVICE_GET_REGION_INFO.
+ * What a VFIO device fd exposes, asked the way a VMM asks, no DMA mappings made. Two ways to
+ * the fd: the device cdev (Linux 6.6+ with CONFIG_VFIO_DEVICE_CDEV: /dev/vfio/devices/vfioX
+ * bound to an iommufd, what current QEMU prefers) and the legacy group model (container,
+ * VFIO_TYPE1v2_IOMMU, VFIO_GROUP_GET_DEVICE_FD). Region offsets inside the fd are the driver's
+ * private layout, so every one is read with VFIO_DEVICE_GET_REGION_INFO.
  */
 #include <fcntl.h>
-#include <linux/vfio.h>
 #include <sys/ioctl.h>
+
+#include "vfio-cdev.h"
 
 #include "internal.h"
 
@@ -177,8 +180,8 @@ static int locate(struct vfioadm_ctx *ctx, const char *device, char path[PATH_MA
 	return root_exists(ctx, path) ? 0 : -ENODEV;
 }
 
-static int open_device(struct vfioadm_ctx *ctx, struct vfioadm_probe *p, bool noiommu,
-		       int *container, int *group)
+static int open_group_device(struct vfioadm_ctx *ctx, struct vfioadm_probe *p, bool noiommu,
+			     int *container, int *group)
 {
 	char node[64];
 	if ((*container = root_open(ctx, "/dev/vfio/vfio", O_RDWR)) < 0)
@@ -207,30 +210,79 @@ static int open_device(struct vfioadm_ctx *ctx, struct vfioadm_probe *p, bool no
 	return fd < 0 ? -errno : fd;
 }
 
-EXPORT int vfioadm_probe_device(struct vfioadm_ctx *ctx, const char *device, struct vfioadm_probe **ret,
-				struct vfioadm_report **ret_refusal)
+/* The cdev model: open the device's own node and bind it to a fresh iommufd. Until that bind
+ * the kernel answers every other ioctl with EINVAL; no IOAS is attached (no DMA is mapped). */
+static int open_cdev_device(struct vfioadm_ctx *ctx, struct vfioadm_probe *p, const char *cdev,
+			    int *iommufd)
 {
-	char path[PATH_MAX], group[16];
+	if ((*iommufd = root_open(ctx, "/dev/iommu", O_RDWR)) < 0)
+		return *iommufd;
+	int fd = root_open(ctx, cdev, O_RDWR);
+	if (fd < 0)
+		return fd;
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = *iommufd };
+	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
+		int r = -errno;
+		dbg(ctx, "%s: VFIO_DEVICE_BIND_IOMMUFD: %m", p->device);
+		close(fd);
+		return r;
+	}
+	strcpy(p->access, "cdev");
+	return fd;
+}
+
+/* The device's cdev node, when the kernel made one (vfio-dev/vfioX and /dev/vfio/devices/vfioX)
+ * and has iommufd to bind it to; "" otherwise. */
+static void find_cdev(struct vfioadm_ctx *ctx, int dfd, char node[VFIOADM_PATH_MAX])
+{
+	node[0] = '\0';
+	int vfd = dir_openat(dfd, "vfio-dev");
+	_cleanup_closedir_ DIR *d = vfd >= 0 ? fdopendir(vfd) : NULL;
+	if (vfd >= 0 && !d)
+		close(vfd);
+	for (struct dirent *de; d && (de = readdir(d));)
+		if (startswith(de->d_name, "vfio") && strlen(de->d_name) < 32) {
+			snprintf(node, VFIOADM_PATH_MAX, "/dev/vfio/devices/%.28s", de->d_name);
+			break;
+		}
+	if (node[0] && (!root_exists(ctx, node) || !root_exists(ctx, "/dev/iommu")))
+		node[0] = '\0';
+}
+
+/* Where the device is, that it is on VFIO, its group; -ENXIO when not a VFIO device. */
+static int inspect(struct vfioadm_ctx *ctx, const char *device, struct vfioadm_probe *p,
+		   char cdev[VFIOADM_PATH_MAX])
+{
+	char path[PATH_MAX], group[16], driver[VFIOADM_NAME_MAX] = "";
 	bool is_mdev;
+	int r = locate(ctx, device, path, p->device, &is_mdev);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int dfd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	if (dfd < 0)
+		return dfd;
+	_cleanup_close_ int vdev = dir_openat(dfd, "vfio-dev");
+	link_basename(dfd, "driver", driver, sizeof(driver));
+	/* a PCI function must be on a VFIO driver; an mdev is a VFIO device once bound */
+	if ((!is_mdev && vdev < 0 && !strstr(driver, "vfio")) || (is_mdev && !driver[0]))
+		return -ENXIO;
+	p->iommu_group = link_basename(dfd, "iommu_group", group, sizeof(group)) >= 0 ? atoi(group) : -1;
+	if (p->iommu_group < 0)
+		return -ENXIO;
+	find_cdev(ctx, dfd, cdev);
+	return 0;
+}
+
+EXPORT int vfioadm_probe_device_via(struct vfioadm_ctx *ctx, const char *device, enum vfioadm_access access,
+				    struct vfioadm_probe **ret, struct vfioadm_report **ret_refusal)
+{
+	char cdev[VFIOADM_PATH_MAX], node[64];
 	struct vfioadm_probe *p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	int r = locate(ctx, device, path, p->device, &is_mdev);
-	_cleanup_close_ int dfd = r < 0 ? r : root_open(ctx, path, O_RDONLY | O_DIRECTORY);
-	if (r >= 0 && dfd < 0)
-		r = dfd;
-	if (r >= 0) {
-		_cleanup_close_ int vdev = dir_openat(dfd, "vfio-dev");
-		char driver[VFIOADM_NAME_MAX] = "";
-		link_basename(dfd, "driver", driver, sizeof(driver));
-		/* a PCI function must be on a VFIO driver; an mdev is a VFIO device once bound */
-		if ((!is_mdev && vdev < 0 && !strstr(driver, "vfio")) || (is_mdev && !driver[0]))
-			r = -ENXIO;
-		else
-			p->iommu_group = link_basename(dfd, "iommu_group", group, sizeof(group)) >= 0 ? atoi(group) : -1;
-	}
-	if (r >= 0 && p->iommu_group < 0)
-		r = -ENXIO;
+	int r = inspect(ctx, device, p, cdev);
+	if (r >= 0 && access == VFIOADM_ACCESS_CDEV && !cdev[0])
+		r = -EOPNOTSUPP;
 	struct vfioadm_report *rep = NULL;
 	if (r >= 0 && (r = vfioadm_check_group(ctx, p->iommu_group, 0, &rep)) >= 0 &&
 	    !vfioadm_report_viable(rep)) {
@@ -240,10 +292,12 @@ EXPORT int vfioadm_probe_device(struct vfioadm_ctx *ctx, const char *device, str
 	}
 	vfioadm_report_free(rep);
 	if (r >= 0) {
-		char node[64];
 		snprintf(node, sizeof(node), "/dev/vfio/noiommu-%d", p->iommu_group);
-		_cleanup_close_ int container = -EBADF, grp = -EBADF;
-		_cleanup_close_ int dev = open_device(ctx, p, root_exists(ctx, node), &container, &grp);
+		bool noiommu = root_exists(ctx, node);
+		bool use_cdev = access == VFIOADM_ACCESS_CDEV || (access == VFIOADM_ACCESS_AUTO && cdev[0] && !noiommu);
+		_cleanup_close_ int container = -EBADF, grp = -EBADF, iommufd = -EBADF;
+		_cleanup_close_ int dev = use_cdev ? open_cdev_device(ctx, p, cdev, &iommufd)
+						   : open_group_device(ctx, p, noiommu, &container, &grp);
 		r = dev < 0 ? dev : read_device(ctx, dev, p);
 	}
 	if (r < 0) {
@@ -252,4 +306,10 @@ EXPORT int vfioadm_probe_device(struct vfioadm_ctx *ctx, const char *device, str
 	}
 	*ret = p;
 	return 0;
+}
+
+EXPORT int vfioadm_probe_device(struct vfioadm_ctx *ctx, const char *device, struct vfioadm_probe **ret,
+				struct vfioadm_report **ret_refusal)
+{
+	return vfioadm_probe_device_via(ctx, device, VFIOADM_ACCESS_AUTO, ret, ret_refusal);
 }

@@ -17,6 +17,9 @@ pkgs=(
 	debootstrap qemu-utils e2fsprogs
 	# the mdev sample driver (mtty.c) is built from the kernel source at test time
 	linux-source-6.1 xz-utils
+	# a second test kernel: Debian's 6.12 source built with the VFIO device cdev and iommufd,
+	# which Debian's own kernels leave out (tests/vm/build-kernel.sh)
+	linux-source-6.12 bc bison flex libelf-dev libssl-dev
 	# benchmarks against the peers
 	hyperfine time driverctl dpdk
 )

@@ -1,19 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vfioadm probe: what a VMM will see through a device's VFIO fd. */
+#include <getopt.h>
 #include <inttypes.h>
 #include <linux/vfio.h>
 
 #include "cli.h"
 
 static const char *const probe_usage[] = {
-	"Usage: vfioadm probe [--json] DEVICE",
+	"Usage: vfioadm probe [--access auto|group|cdev] [--json] DEVICE",
 	"",
-	"Open a device the way a VMM does (VFIO container + group, no DMA mappings) and show",
+	"Open a device the way a VMM does (no DMA mappings) and show",
 	"what it exposes: device flags, every region (BARs, ROM, config space, VGA, device",
 	"specific) with its size, its offset inside the fd and its capabilities, every IRQ",
 	"index with its count, and device features (migration, DMA dirty logging, low power).",
 	"DEVICE is a BDF bound to a VFIO driver or an mdev UUID. Opening a device may reset",
 	"it: vfioadm refuses while the group is not viable or anyone holds it open.",
+	"",
+	"  --access auto   the device cdev where the kernel has one, else the group (default)",
+	"  --access group  VFIO container + group (VFIO_GROUP_GET_DEVICE_FD)",
+	"  --access cdev   /dev/vfio/devices/vfioX bound to /dev/iommu (Linux 6.6+)",
+	"  --json          the report as JSON",
 	NULL,
 };
 
@@ -170,6 +176,10 @@ static int probe_error(const char *dev, int r, struct vfioadm_report *refusal)
 				  "process has it open", dev);
 		cli_error("%s: refused: opening it would fail or disturb its user", dev);
 		return EXIT_REFUSED;
+	case EOPNOTSUPP:
+		cli_error("%s: this kernel gives it no VFIO device cdev (that needs Linux 6.6+ built with "
+			  "CONFIG_VFIO_DEVICE_CDEV and CONFIG_IOMMUFD, and /dev/iommu): use --access group", dev);
+		return EXIT_FAILED;
 	case EPERM:
 	case EACCES:
 		cli_error("%s: the kernel refused access to /dev/vfio (%s): run as root, or as the owner of "
@@ -181,13 +191,44 @@ static int probe_error(const char *dev, int r, struct vfioadm_report *refusal)
 	}
 }
 
+static int parse_access(const char *arg, enum vfioadm_access *ret)
+{
+	static const char *const names[] = {
+		[VFIOADM_ACCESS_AUTO] = "auto", [VFIOADM_ACCESS_GROUP] = "group", [VFIOADM_ACCESS_CDEV] = "cdev",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (streq(arg, names[i])) {
+			*ret = (enum vfioadm_access)i;
+			return EXIT_OK;
+		}
+	return cli_usage_error("probe", "--access takes auto, group or cdev, not '%s'", arg);
+}
+
 static int run_probe(struct cli *cli, int argc, char **argv)
 {
-	bool json;
-	const char *dev;
-	int parse = cli_json_one_arg("probe", probe_usage, "BDF or mdev UUID", argc, argv, &json, &dev);
-	if (parse != EXIT_OK || !dev)
-		return parse;
+	static const struct option opts[] = {
+		{ "access", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	bool json = false;
+	enum vfioadm_access access = VFIOADM_ACCESS_AUTO;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (parse_access(optarg, &access) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
+		case 'j': json = true; break;
+		case 'h': cli_print_usage(probe_usage); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("probe", "expected exactly one BDF or mdev UUID");
+	const char *dev = argv[optind];
 	char bdf[VFIOADM_BDF_MAX];
 	if (!vfioadm_uuid_valid(dev) && vfioadm_bdf_normalize(dev, bdf) < 0)
 		return cli_usage_error("probe", "'%s' is neither a PCI address (0000:01:00.0, 01:00.0) "
@@ -196,7 +237,7 @@ static int run_probe(struct cli *cli, int argc, char **argv)
 		dev = bdf; /* messages use the kernel's form */
 	struct vfioadm_probe *p = NULL;
 	struct vfioadm_report *refusal = NULL;
-	int r = vfioadm_probe_device(cli->ctx, dev, &p, &refusal);
+	int r = vfioadm_probe_device_via(cli->ctx, dev, access, &p, &refusal);
 	int code = EXIT_OK;
 	if (r < 0)
 		code = probe_error(dev, r, refusal);

@@ -465,14 +465,23 @@ struct vfioadm_probe {
 };
 struct vfioadm_probe *vfioadm_probe_free(struct vfioadm_probe *p);
 
+enum vfioadm_access {
+	VFIOADM_ACCESS_AUTO,  /* the cdev where the kernel has one (6.6+, iommufd), else the group */
+	VFIOADM_ACCESS_GROUP, /* container + group, VFIO_TYPE1v2_IOMMU, VFIO_GROUP_GET_DEVICE_FD */
+	VFIOADM_ACCESS_CDEV,  /* /dev/vfio/devices/vfioX, VFIO_DEVICE_BIND_IOMMUFD to /dev/iommu */
+};
+
 /*
- * vfioadm_probe_device: open a device bound to a VFIO driver (BDF) or an mdev (UUID) the
- * way a VMM does — container + group, VFIO_TYPE1v2_IOMMU, VFIO_GROUP_GET_DEVICE_FD; no DMA
- * mapping — and read its info, regions, IRQs and features. Opening it may reset the device.
- * Everything opened is closed again.
+ * vfioadm_probe_device_via: open a device bound to a VFIO driver (BDF) or an mdev (UUID) the
+ * way a VMM does, through @access — no DMA mapping, no IOAS attached — and read its info,
+ * regions, IRQs and features; p->access says which way was used. Opening it may reset the
+ * device. Everything opened is closed again. vfioadm_probe_device() is AUTO.
  * Returns: 0; -EINVAL malformed name; -ENODEV no such device; -ENXIO not on a VFIO driver;
+ * -EOPNOTSUPP CDEV asked for, but the kernel made no cdev for it or has no /dev/iommu;
  * -EBUSY the group is not viable or held (*ret_refusal says why); -errno from the kernel.
  */
+int vfioadm_probe_device_via(struct vfioadm_ctx *ctx, const char *device, enum vfioadm_access access,
+			     struct vfioadm_probe **ret, struct vfioadm_report **ret_refusal);
 int vfioadm_probe_device(struct vfioadm_ctx *ctx, const char *device, struct vfioadm_probe **ret,
 			 struct vfioadm_report **ret_refusal);
 

@@ -1,35 +1,61 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vfio-holder GROUP DEVICE: hold a VFIO device open the way a VMM does (container, group,
- * type1v2 IOMMU, device fd), print "holding", then wait until killed. For the VM tests.
+ * Hold a VFIO device open the way a VMM does, print "holding", then wait until killed. For
+ * the VM tests.
+ *   vfio-holder GROUP DEVICE   container, group, type1v2 IOMMU, device fd (the legacy model)
+ *   vfio-holder --cdev NODE    /dev/vfio/devices/vfioX bound to an iommufd (the cdev model)
  */
 #include <fcntl.h>
-#include <linux/vfio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-int main(int argc, char **argv)
+#include "vfio-cdev.h"
+
+static int hold_group(const char *group_id, const char *device)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: vfio-holder GROUP DEVICE\n");
-		return 2;
-	}
 	char node[64];
-	snprintf(node, sizeof(node), "/dev/vfio/%s", argv[1]);
+	snprintf(node, sizeof(node), "/dev/vfio/%s", group_id);
 	int container = open("/dev/vfio/vfio", O_RDWR);
 	int group = open(node, O_RDWR);
 	if (container < 0 || group < 0 || ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) < 0 ||
 	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) < 0) {
 		perror("vfio-holder");
-		return 1;
+		return -1;
 	}
-	int dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, argv[2]);
-	if (dev < 0) {
+	int dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, device);
+	if (dev < 0)
 		perror("vfio-holder: VFIO_GROUP_GET_DEVICE_FD");
-		return 1;
+	return dev;
+}
+
+static int hold_cdev(const char *node)
+{
+	int iommufd = open("/dev/iommu", O_RDWR);
+	int dev = open(node, O_RDWR);
+	if (iommufd < 0 || dev < 0) {
+		perror("vfio-holder: open /dev/iommu or the cdev");
+		return -1;
 	}
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = iommufd };
+	if (ioctl(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
+		perror("vfio-holder: VFIO_DEVICE_BIND_IOMMUFD");
+		return -1;
+	}
+	return dev;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: vfio-holder GROUP DEVICE | vfio-holder --cdev NODE\n");
+		return 2;
+	}
+	int dev = strcmp(argv[1], "--cdev") == 0 ? hold_cdev(argv[2]) : hold_group(argv[1], argv[2]);
+	if (dev < 0)
+		return 1;
 	printf("holding\n");
 	fflush(stdout);
 	for (;;)

@@ -10,7 +10,8 @@
 #
 # BUILD_DIR holds src/vfioadm and lib/libvfioadm.so* (a meson build directory).
 # Environment: VFIOADM_VM_CACHE (default ~/.cache/vfioadm-vm), VFIOADM_VM_KERNEL (a release
-# under /lib/modules with /boot/vmlinuz-<release>; default: the newest Debian *-amd64 one),
+# under /lib/modules with /boot/vmlinuz-<release>; default: the newest Debian *-amd64 one;
+# a scenario with "# kernel: iommufd" boots vfioadm's own 6.12 build instead),
 # VFIOADM_VM_TIMEOUT (seconds per boot, default 300), VFIOADM_VM_LOGDIR (keep logs there),
 # VFIOADM_VM_ACCEL (tcg, kvm, or auto: KVM only if a probe guest boots with it; cached).
 # Fixture capture: a scenario may write a tarball to /dev/vdb's raw disk ("results disk");
@@ -47,9 +48,32 @@ pick_kernel() {
 		fi
 	done
 }
-rel=$(pick_kernel)
-[ -n "$rel" ] || bail "no kernel with headers: run tests/vm/install-deps.sh"
+# The kernel a scenario boots: Debian's (default), or "# kernel: iommufd", vfioadm's own build
+# of Debian's 6.12 source with the VFIO device cdev (tests/vm/build-kernel.sh, cached).
+# modroot: where its /lib/modules/REL lives on this host ("" = /); headers: its build tree.
+kernel_kind=$(sed -n 's/^# kernel: //p' "$scen_file")
+case ${kernel_kind:-debian} in
+debian)
+	rel=$(pick_kernel)
+	[ -n "$rel" ] || bail "no kernel with headers: run scripts/install-deps.sh"
+	modroot="" vmlinuz=/boot/vmlinuz-$rel headers=/usr/src/linux-headers-$rel ;;
+iommufd)
+	kd=$("$here/build-kernel.sh" "$cache") || bail "could not build the iommufd test kernel (see above)"
+	rel=$(cat "$kd/rel") modroot=$kd/root vmlinuz=$kd/vmlinuz headers=$kd/build ;;
+*) bail "unknown '# kernel: $kernel_kind' (debian or iommufd)" ;;
+esac
 kdir=/lib/modules/$rel
+modprobe_host() { modprobe ${modroot:+-d "$modroot"} -S "$rel" "$@"; }
+# copy the modules (with their dependencies) into the guest root $root
+copy_module_closure() {
+	local m f
+	for m in "$@"; do
+		{ modprobe_host --show-depends "$m" 2>/dev/null || true; } | awk '$1=="insmod"{print $2}'
+	done | sort -u | while read -r f; do
+		mkdir -p "$root$(dirname "${f#"$modroot"}")"; cp "$f" "$root${f#"$modroot"}"
+	done
+	cp "$modroot$kdir"/modules.{order,builtin,builtin.modinfo} "$root$kdir/" 2>/dev/null || true
+}
 
 # ---- test kernel modules: built once per kernel and source version, cached ----
 build_test_modules() {
@@ -61,13 +85,12 @@ build_test_modules() {
 		rm -rf "$out"; mkdir -p "$out"
 		cp "$here"/kmod/* "$out"/
 		# the kernel's own mdev sample, from Debian's kernel source (extracted, never committed)
-		local src
-		src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | head -n1)
-		[ -n "$src" ] || bail "no /usr/src/linux-source-*.tar.xz for mtty: run scripts/install-deps.sh"
+		local src=/usr/src/linux-source-$(echo "$rel" | cut -d. -f1-2).tar.xz # the kernel's own series
+		[ -f "$src" ] || bail "no $src for mtty: run scripts/install-deps.sh"
 		tar -xJf "$src" --wildcards '*/samples/vfio-mdev/mtty.c' -O >"$out/mtty.c" ||
 			bail "could not extract samples/vfio-mdev/mtty.c from $src"
 		echo 'obj-m += mtty.o' >>"$out/Kbuild"
-		make -s -C "/usr/src/linux-headers-$rel" M="$out" modules >"$out/build.log" 2>&1 ||
+		make -s -C "$headers" M="$out" modules >"$out/build.log" 2>&1 ||
 			{ cat "$out/build.log" >&2; bail "test modules failed to build (see above)"; }
 		touch "$out/.done"
 	fi
@@ -103,10 +126,7 @@ build_full_initramfs() {
 	for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"; done
 	copy_with_libs "$(command -v kmod)" /usr/bin/kmod
 	ln -sf /usr/bin/kmod "$root/sbin/modprobe"
-	for m in virtio_pci virtio_blk ext4; do
-		modprobe -S "$rel" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}'
-	done | sort -u | while read -r f; do mkdir -p "$root$(dirname "$f")"; cp "$f" "$root$f"; done
-	cp "$kdir"/modules.{order,builtin,builtin.modinfo} "$root$kdir/" 2>/dev/null || true
+	copy_module_closure virtio_pci virtio_blk ext4
 	depmod -b "$root" "$rel"
 	cp -a "$builddir"/lib/libvfioadm.so* "$p/usr/local/lib/"
 	cp "$builddir/src/vfioadm" "$p/usr/local/sbin/"
@@ -171,13 +191,9 @@ build_initramfs() {
 	done
 	[ -f /usr/share/misc/pci.ids ] && cp /usr/share/misc/pci.ids "$root/usr/share/misc/"
 	# kernel modules: the closure of what the scenario loads plus the standard host drivers
-	for m in vfio_pci vfio_iommu_type1 mdev nvme e1000e virtio_net virtio_pci virtio_blk \
-		 virtio_console virtio_balloon ahci lpc_ich i2c_i801 $(header load); do
-		modprobe -S "$rel" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}'
-	done | sort -u | while read -r f; do
-		mkdir -p "$root$(dirname "$f")"; cp "$f" "$root$f"
-	done
-	cp "$kdir"/modules.{order,builtin,builtin.modinfo} "$root$kdir/" 2>/dev/null || true
+	# shellcheck disable=SC2046
+	copy_module_closure vfio_pci vfio_iommu_type1 mdev nvme e1000e virtio_net virtio_pci virtio_blk \
+		virtio_console virtio_balloon ahci lpc_ich i2c_i801 $(header load)
 	mkdir -p "$root$kdir/extra"
 	for m in $(header extra); do cp "$kmods/$m.ko" "$root$kdir/extra/"; done
 	depmod -b "$root" "$rel"
@@ -204,7 +220,7 @@ pick_accel() {
 		(cd "$d/r" && find . | cpio -o -H newc --quiet) | gzip -1 >"$d/i.img"
 		echo tcg >"$probe"
 		if [ -w /dev/kvm ] && timeout -k 5 40 qemu-system-x86_64 -accel kvm -M q35 -m 512 \
-			-kernel "/boot/vmlinuz-$rel" -initrd "$d/i.img" -append "console=ttyS0 panic=-1" \
+			-kernel "$vmlinuz" -initrd "$d/i.img" -append "console=ttyS0 panic=-1" \
 			-display none -monitor none -no-reboot -serial "file:$d/log" </dev/null >/dev/null 2>&1 &&
 			grep -q VFIOADM-KVM-OK "$d/log"; then
 			echo kvm >"$probe"
@@ -229,7 +245,7 @@ run_qemu() {
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 		-accel "$(pick_accel)" -M q35,kernel-irqchip=split -cpu max -smp 2 -m 2048 \
 		-device intel-iommu,intremap=on,caching-mode=on \
-		-kernel "/boot/vmlinuz-$rel" -initrd "$work/initrd.img" \
+		-kernel "$vmlinuz" -initrd "$work/initrd.img" \
 		-append "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 rdinit=/init vfioadm.boot=$boot $(header cmdline)" \
 		-display none -monitor none -no-reboot -serial "file:$log" \
 		-qmp "unix:$work/qmp.sock,server=on,wait=off" \
@@ -303,6 +319,7 @@ cleanup() {
 trap cleanup EXIT
 
 kmods=$(build_test_modules)
+[ "$flavour" = full ] && [ -n "$modroot" ] && bail "'# flavour: full' boots Debian's kernel only"
 if [ "$flavour" = full ]; then build_full_initramfs "$kmods"; else build_initramfs "$kmods"; fi
 boots=$(header boots | tr -d ' ')
 [ "${boots:-1}" -gt 1 ] && [ "$flavour" != full ] && bail "'# boots:' needs '# flavour: full' (a disk that survives)"

@@ -48,6 +48,13 @@ static const struct vfio_device_ops edu_vfio_ops = {
 	.mmap = vfio_pci_core_mmap,
 	.request = vfio_pci_core_request,
 	.match = vfio_pci_core_match,
+#if IS_ENABLED(CONFIG_IOMMUFD)
+	/* a kernel with iommufd refuses to register a device without these (the cdev model) */
+	.bind_iommufd = vfio_iommufd_physical_bind,
+	.unbind_iommufd = vfio_iommufd_physical_unbind,
+	.attach_ioas = vfio_iommufd_physical_attach_ioas,
+	.detach_ioas = vfio_iommufd_physical_detach_ioas,
+#endif
 };
 
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)

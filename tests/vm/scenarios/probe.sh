@@ -71,6 +71,10 @@ kill $holder; wait $holder 2>/dev/null
 check_exit "once released, probe works again" 0 vfioadm probe $nic
 check_exit "not on a VFIO driver: exit 1" 1 vfioadm probe 0000:05:00.0
 grep -q "vfioadm bind 0000:05:00.0" /tmp/check.out && ok "says how to bind it" || not_ok "says how to bind it"
+check_exit "--access cdev on a kernel without the device cdev: exit 1" 1 vfioadm probe --access cdev $edu
+grep -q "no VFIO device cdev.*CONFIG_VFIO_DEVICE_CDEV.*use --access group" /tmp/check.out && ok "says what the cdev needs, and the way that works" ||
+	{ not_ok "says what the cdev needs, and the way that works"; sed 's/^/#   /' /tmp/check.out; }
+is "$(vfioadm probe --access group --json $edu | jq -r .access)" "group" "--access group on 6.1"
 check_exit "malformed argument: exit 2" 2 vfioadm probe not-a-device
 check_exit "absent device: exit 1" 1 vfioadm probe 0000:09:00.0
 vfioadm mdev remove $u

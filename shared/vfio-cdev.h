@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+/*
+ * The VFIO device cdev ABI (Linux 6.6+: /dev/vfio/devices/vfioX bound to an iommufd), for
+ * build hosts whose <linux/vfio.h> predates it — Debian bookworm's linux-libc-dev is 6.1.
+ * These are the kernel's ABI values (include/uapi/linux/vfio.h), not a choice of ours.
+ */
+#include <linux/vfio.h>
+
+#ifndef VFIO_DEVICE_BIND_IOMMUFD
+struct vfio_device_bind_iommufd {
+	__u32 argsz;
+	__u32 flags;   /* must be 0 */
+	__s32 iommufd; /* an open /dev/iommu */
+	__u32 out_devid;
+};
+#define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)
+#endif

@@ -80,7 +80,7 @@ static long long now_ms(void)
 static int wait_for(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, bool need_vfio,
 		    int timeout_ms)
 {
-	long long end = now_ms() + timeout_ms;
+	long long end = -1; /* the clock is read only when there is something to wait for */
 	for (;;) {
 		char now[VFIOADM_NAME_MAX];
 		bool vfio;
@@ -89,7 +89,9 @@ static int wait_for(struct vfioadm_ctx *ctx, const char *bdf, const char *driver
 			return r;
 		if (streq(now, driver) && (!need_vfio || vfio))
 			return 0;
-		if (now_ms() >= end)
+		if (end < 0)
+			end = now_ms() + timeout_ms;
+		else if (now_ms() >= end)
 			return -ETIMEDOUT;
 		usleep(20 * 1000);
 	}
@@ -97,17 +99,20 @@ static int wait_for(struct vfioadm_ctx *ctx, const char *bdf, const char *driver
 
 /* ---- the kernel's reason, from /dev/kmsg ---- */
 
-static int kmsg_open(struct vfioadm_ctx *ctx)
+/* Mark where the kernel log is now; kmsg_reason() reads what came after. The fd is the run's
+ * (one open per run, one seek per transaction). */
+static int kmsg_mark(struct vfioadm_ctx *ctx)
 {
 	if (!ctx_is_host(ctx) || ctx->dry_run)
 		return -EBADF;
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
+	if (ctx->kmsg_fd < 0)
+		ctx->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (ctx->kmsg_fd >= 0)
+		lseek(ctx->kmsg_fd, 0, SEEK_END);
+	return ctx->kmsg_fd;
 }
 
-/* The last kernel message about @bdf since kmsg_open(), e.g. "probe with driver X failed". */
+/* The last kernel message about @bdf since kmsg_mark(), e.g. "probe with driver X failed". */
 static void kmsg_reason(int fd, const char *bdf, char *out, size_t size)
 {
 	char rec[2048];
@@ -371,7 +376,7 @@ EXPORT int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct v
 	if ((r = journal_write(ctx, &j)) < 0)
 		return r;
 	o->changed = true;
-	_cleanup_close_ int kmsg = kmsg_open(ctx);
+	int kmsg = kmsg_mark(ctx);
 	r = bind_steps(ctx, o->bdf, &st, timeout, o);
 	if (r >= 0) {
 		strcpy(j.state, "bound");
@@ -419,7 +424,7 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 	if ((r = unbind_precheck(ctx, &st, opts, o)) < 0)
 		return r;
 	o->changed = true;
-	_cleanup_close_ int kmsg = kmsg_open(ctx);
+	int kmsg = kmsg_mark(ctx);
 	if (journalled && !reprobe) {
 		strcpy(o->driver, j.orig_driver);
 		r = restore(ctx, o->bdf, st.driver, j.orig_driver, j.orig_override, timeout);

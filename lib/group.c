@@ -27,18 +27,31 @@ static int check_member(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const
 		return 0; /* removed meanwhile */
 	if (link_basename(mfd, "driver", driver, sizeof(driver)) < 0)
 		driver[0] = '\0';
+	char vname[32];
+	int has = dir_first(mfd, "vfio-dev", "vfio", vname, sizeof(vname));
 	cdev[0] = '\0';
-	int vfd = dir_openat(mfd, "vfio-dev");
-	bool has_vfio_dev = vfd >= 0;
-	_cleanup_closedir_ DIR *d = vfd >= 0 ? fdopendir(vfd) : NULL;
-	if (vfd >= 0 && !d)
-		close(vfd);
-	for (struct dirent *de; d && (de = readdir(d));)
-		if (startswith(de->d_name, "vfio"))
-			snprintf(cdev, VFIOADM_PATH_MAX, "/dev/vfio/devices/%.28s", de->d_name);
-	if (driver_manages_dma(driver, has_vfio_dev))
+	if (has > 0)
+		snprintf(cdev, VFIOADM_PATH_MAX, "/dev/vfio/devices/%.28s", vname);
+	if (driver_manages_dma(driver, has >= 0))
 		return 0;
 	return report_add(r, VFIOADM_BLOCK_GROUP_MEMBER, name, driver, 0, false);
+}
+
+struct members {
+	struct vfioadm_ctx *ctx;
+	struct vfioadm_report *r;
+	const char *gdir;
+	char (*nodes)[VFIOADM_PATH_MAX]; /* group nodes, then each member's cdev */
+	size_t n;
+};
+
+static int member_fn(void *data, const char *name)
+{
+	struct members *m = data;
+	int rr = check_member(m->ctx, m->r, m->gdir, name, m->nodes[m->n]);
+	if (rr >= 0 && m->nodes[m->n][0] && m->n < 65)
+		m->n++;
+	return rr < 0 ? rr : 0;
 }
 
 static int blocker_cmp(const void *a, const void *b)
@@ -54,29 +67,22 @@ EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flag
 {
 	char gdir[96];
 	snprintf(gdir, sizeof(gdir), "/sys/kernel/iommu_groups/%d/devices", group);
-	_cleanup_closedir_ DIR *d = NULL;
-	int rr = root_opendir(ctx, gdir, &d);
-	if (rr < 0)
-		return rr;
+	_cleanup_close_ int gfd = root_open(ctx, gdir, O_RDONLY | O_DIRECTORY);
+	if (gfd < 0)
+		return gfd;
 	struct vfioadm_report *r = calloc(1, sizeof(*r));
 	char (*nodes)[VFIOADM_PATH_MAX] = calloc(66, sizeof(*nodes));
 	const char *paths[67] = { 0 };
-	size_t n = 0;
 	if (!r || !nodes) {
 		free(nodes);
 		vfioadm_report_free(r);
 		return -ENOMEM;
 	}
-	snprintf(nodes[n++], VFIOADM_PATH_MAX, "/dev/vfio/%d", group);
-	snprintf(nodes[n++], VFIOADM_PATH_MAX, "/dev/vfio/noiommu-%d", group);
-	struct dirent *de;
-	while ((de = readdir(d)) && rr >= 0) {
-		if (de->d_name[0] == '.')
-			continue;
-		rr = check_member(ctx, r, gdir, de->d_name, nodes[n]);
-		if (rr >= 0 && nodes[n][0] && n < 65)
-			n++;
-	}
+	struct members m = { ctx, r, gdir, nodes, 0 };
+	snprintf(nodes[m.n++], VFIOADM_PATH_MAX, "/dev/vfio/%d", group);
+	snprintf(nodes[m.n++], VFIOADM_PATH_MAX, "/dev/vfio/noiommu-%d", group);
+	int rr = dir_each(gfd, member_fn, &m);
+	size_t n = m.n;
 	for (size_t i = 0; i < n; i++)
 		paths[i] = nodes[i];
 	if (rr >= 0 && !(flags & VFIOADM_CHECK_NO_HOLDERS))

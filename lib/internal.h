@@ -35,7 +35,8 @@ struct vfioadm_ctx {
 	bool dry_run;
 	int lock_fd;                      /* -EBADF when not holding the run lock */
 	struct holders_cache *holders;    /* lib/report.c: open /dev nodes, briefly cached */
-	bool journal_dir_ready;
+	int kmsg_fd;                      /* lib/bind.c: /dev/kmsg for the kernel's reasons */
+	int journal_dir_fd;               /* lib/write.c: /run/vfioadm/journal, opened on first write */
 	char loaded_module[VFIOADM_NAME_MAX]; /* the last module kmod_load() made sure of */
 	int writer_fd;                    /* lib/writer.c: the blocking-write helper, -EBADF if none */
 	pid_t writer_pid;
@@ -147,3 +148,9 @@ int attr_read_long(int dir_fd, const char *name, int base, long *ret);
 int link_basename(int dir_fd, const char *name, char *buf, size_t size);
 /* Open a real subdirectory; a symlink is refused (follow links with root_open()). */
 int dir_openat(int dir_fd, const char *name);
+/* Call @fn for each entry of the open directory but . and ..; a non-zero return stops and is
+ * returned. 0, or -errno. */
+int dir_each(int dir_fd, int (*fn)(void *data, const char *name), void *data);
+/* The first entry of @dir_fd/@name starting with @prefix into @out: 1 found, 0 the directory
+ * has none, -errno (-ENOENT: no such directory). */
+int dir_first(int dir_fd, const char *name, const char *prefix, char *out, size_t size);

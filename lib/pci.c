@@ -49,22 +49,9 @@ done:
 
 static void read_vfio_state(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_device_info *info)
 {
-	_cleanup_close_ int vfd = dir_openat(dfd, "vfio-dev");
-	if (vfd >= 0) {
-		_cleanup_closedir_ DIR *d = fdopendir(vfd);
-		if (d) {
-			vfd = -EBADF; /* owned by d now */
-			struct dirent *de;
-			while ((de = readdir(d)))
-				if (startswith(de->d_name, "vfio") &&
-				    strscpy(info->vfio.device, sizeof(info->vfio.device), de->d_name) >= 0)
-					break;
-		}
-		info->vfio.bound = true;
-	} else {
-		/* Kernels before 6.1 have no vfio-dev/: fall back to the driver's name. */
-		info->vfio.bound = strstr(info->driver, "vfio") != NULL;
-	}
+	int r = dir_first(dfd, "vfio-dev", "vfio", info->vfio.device, sizeof(info->vfio.device));
+	/* kernels before 6.1 have no vfio-dev/: fall back to the driver's name */
+	info->vfio.bound = r >= 0 || strstr(info->driver, "vfio") != NULL;
 	if (!info->vfio.bound)
 		return;
 	char path[VFIOADM_PATH_MAX];

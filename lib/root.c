@@ -28,6 +28,8 @@ EXPORT int vfioadm_new(const char *root, struct vfioadm_ctx **ret_ctx)
 	ctx->root_fd = -EBADF;
 	ctx->lock_fd = -EBADF;
 	ctx->writer_fd = -EBADF;
+	ctx->journal_dir_fd = -EBADF;
+	ctx->kmsg_fd = -EBADF;
 
 	char abs[PATH_MAX] = "";
 	if (root && *root && !streq(root, "/")) {
@@ -68,6 +70,10 @@ EXPORT struct vfioadm_ctx *vfioadm_unref(struct vfioadm_ctx *ctx)
 	alias_state_free(ctx);
 	kmod_ctx_free(ctx);
 	writer_stop(ctx);
+	if (ctx->journal_dir_fd >= 0)
+		close(ctx->journal_dir_fd);
+	if (ctx->kmsg_fd >= 0)
+		close(ctx->kmsg_fd);
 	vfioadm_unlock(ctx);
 	holders_cache_free(ctx);
 	if (ctx->root_fd >= 0)
@@ -221,8 +227,54 @@ int root_opendir(struct vfioadm_ctx *ctx, const char *path, DIR **ret)
 
 bool root_exists(struct vfioadm_ctx *ctx, const char *path)
 {
+	if (ctx->root_fd < 0) /* the host: one syscall, where an O_PATH open and close are two */
+		return faccessat(AT_FDCWD, path, F_OK, 0) == 0;
 	_cleanup_close_ int fd = root_open(ctx, path, O_PATH);
 	return fd >= 0;
+}
+
+/* getdents64 straight into a stack buffer: opendir() adds an fstat, two fcntls and a heap
+ * buffer per directory, and sysfs directories are read per device in every transaction. */
+int dir_each(int dir_fd, int (*fn)(void *data, const char *name), void *data)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	ssize_t n;
+	while ((n = getdents64(dir_fd, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off < n;) {
+			struct dirent64 *de = (struct dirent64 *)(void *)(buf + off);
+			off += de->d_reclen;
+			if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+				continue;
+			int r = fn(data, de->d_name);
+			if (r != 0)
+				return r;
+		}
+	return n < 0 ? -errno : 0;
+}
+
+struct first_match {
+	const char *prefix;
+	char *out;
+	size_t size;
+};
+
+static int first_match_fn(void *data, const char *name)
+{
+	struct first_match *m = data;
+	if (!startswith(name, m->prefix) || strscpy(m->out, m->size, name) < 0)
+		return 0;
+	return 1;
+}
+
+int dir_first(int dir_fd, const char *name, const char *prefix, char *out, size_t size)
+{
+	_cleanup_close_ int fd = dir_openat(dir_fd, name);
+	if (fd < 0)
+		return fd;
+	out[0] = '\0';
+	struct first_match m = { prefix, out, size };
+	int r = dir_each(fd, first_match_fn, &m);
+	return r < 0 ? r : r == 1;
 }
 
 int attr_read(int dir_fd, const char *name, char *buf, size_t size)

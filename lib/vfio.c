@@ -235,16 +235,10 @@ static int open_cdev_device(struct vfioadm_ctx *ctx, struct vfioadm_probe *p, co
  * and has iommufd to bind it to; "" otherwise. */
 static void find_cdev(struct vfioadm_ctx *ctx, int dfd, char node[VFIOADM_PATH_MAX])
 {
+	char name[32];
 	node[0] = '\0';
-	int vfd = dir_openat(dfd, "vfio-dev");
-	_cleanup_closedir_ DIR *d = vfd >= 0 ? fdopendir(vfd) : NULL;
-	if (vfd >= 0 && !d)
-		close(vfd);
-	for (struct dirent *de; d && (de = readdir(d));)
-		if (startswith(de->d_name, "vfio") && strlen(de->d_name) < 32) {
-			snprintf(node, VFIOADM_PATH_MAX, "/dev/vfio/devices/%.28s", de->d_name);
-			break;
-		}
+	if (dir_first(dfd, "vfio-dev", "vfio", name, sizeof(name)) > 0)
+		snprintf(node, VFIOADM_PATH_MAX, "/dev/vfio/devices/%.28s", name);
 	if (node[0] && (!root_exists(ctx, node) || !root_exists(ctx, "/dev/iommu")))
 		node[0] = '\0';
 }

@@ -138,24 +138,25 @@ int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
 	if (!ctx_is_host(ctx))
 		return -EROFS;
 	int r;
-	if (!ctx->journal_dir_ready) {
+	if (ctx->journal_dir_fd < 0) { /* kept open for the run: every write renames and syncs in it */
 		if ((r = mkdir_p_host(JOURNAL_DIR)) < 0)
 			return r;
-		ctx->journal_dir_ready = true;
+		if ((ctx->journal_dir_fd = open(JOURNAL_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return -errno;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid());
-	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	const char *name = path + strlen(JOURNAL_DIR "/");
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", name, getpid());
+	int dfd = ctx->journal_dir_fd;
+	_cleanup_close_ int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	/* the journal must be on disk before the device is touched: write, fsync, rename, fsync dir */
-	if (write(fd, text, (size_t)n) != n || fsync(fd) < 0 || rename(tmp, path) < 0) {
+	if (write(fd, text, (size_t)n) != n || fsync(fd) < 0 || renameat(dfd, tmp, dfd, name) < 0) {
 		r = -errno;
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
 		return r ? r : -EIO;
 	}
-	_cleanup_close_ int dfd = open(JOURNAL_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0)
-		(void)fsync(dfd);
+	(void)fsync(dfd);
 	return 0;
 }
 

@@ -3,11 +3,45 @@
  * Vendor, device and class names from pci.ids via libpci. Only the CLI uses libpci, and only
  * for names: devices are enumerated by libvfioadm's rooted layer. Names are looked up once per
  * id and kept, since thousands of VFs share one.
+ *
+ * libpci is opened with dlopen() when the first name is wanted: it brings libudev and zlib,
+ * and their symbol binding was a fifth of every start-up's instructions and page faults, paid
+ * by bind, unbind and check, which print no names. Without libpci.so.3, names are left out.
  */
+#include <dlfcn.h>
 #include <pci/pci.h>
 #include <stdarg.h>
 
 #include "cli.h"
+
+static struct {
+	void *handle;
+	bool tried;
+	__typeof__(pci_alloc) *alloc;
+	__typeof__(pci_cleanup) *cleanup;
+	__typeof__(pci_lookup_name) *lookup_name;
+	__typeof__(pci_set_name_list_path) *set_name_list_path;
+} libpci;
+
+static bool libpci_open(void)
+{
+	if (libpci.tried)
+		return libpci.handle != NULL;
+	libpci.tried = true;
+	void *h = dlopen("libpci.so.3", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return false;
+	libpci.alloc = (__typeof__(pci_alloc) *)dlsym(h, "pci_alloc");
+	libpci.cleanup = (__typeof__(pci_cleanup) *)dlsym(h, "pci_cleanup");
+	libpci.lookup_name = (__typeof__(pci_lookup_name) *)dlsym(h, "pci_lookup_name");
+	libpci.set_name_list_path = (__typeof__(pci_set_name_list_path) *)dlsym(h, "pci_set_name_list_path");
+	if (!libpci.alloc || !libpci.cleanup || !libpci.lookup_name || !libpci.set_name_list_path) {
+		dlclose(h);
+		return false;
+	}
+	libpci.handle = h;
+	return true;
+}
 
 static struct pci_access *pacc;
 /* One memo per kind, so a vendor and a device name can be used side by side. */
@@ -23,14 +57,16 @@ static struct pci_access *access_get(void)
 {
 	if (pacc)
 		return pacc;
-	pacc = pci_alloc();
+	if (!libpci_open())
+		return NULL;
+	pacc = libpci.alloc();
 	if (!pacc)
 		return NULL;
 	pacc->warning = quiet;
 	pacc->debug = quiet;
 	const char *ids = getenv("VFIOADM_PCI_IDS");
 	if (ids)
-		pci_set_name_list_path(pacc, (char *)ids, 0);
+		libpci.set_name_list_path(pacc, (char *)ids, 0);
 	return pacc;
 }
 
@@ -48,7 +84,7 @@ static const char *lookup(struct memo *m, const char *key, int flags, ...)
 	int v1 = va_arg(ap, int), v2 = va_arg(ap, int);
 	va_end(ap);
 	char buf[256];
-	const char *name = pci_lookup_name(a, buf, sizeof(buf), flags | PCI_LOOKUP_NO_NUMBERS |
+	const char *name = libpci.lookup_name(a, buf, sizeof(buf), flags | PCI_LOOKUP_NO_NUMBERS |
 					   PCI_LOOKUP_NO_HWDB, v1, v2);
 	if (!name)
 		return NULL;
@@ -81,6 +117,6 @@ const char *names_class(uint8_t base, uint8_t sub)
 void names_done(void)
 {
 	if (pacc)
-		pci_cleanup(pacc);
+		libpci.cleanup(pacc);
 	pacc = NULL;
 }

@@ -1,5 +1,5 @@
 # Benchmark (full Debian guest): bind N nvme VFs to vfio-pci and give them back, four ways,
-# each ROUNDS times, interleaved: the minimal raw sysfs writes (the limit), vfioadm,
+# each ROUNDS (9) times, interleaved: the minimal raw sysfs writes (the limit), vfioadm,
 # driverctl --nosave set-override/unset-override, dpdk-devbind.py -b/-u. udev is settled
 # before each timed run, so no method pays for the uevents of the one before it.
 # Prints "# bench METHOD round ms" lines; bench/bind-bench.sh turns them into a table.
@@ -7,7 +7,7 @@
 # load: vfio_pci
 . ./lib.sh
 pf=0000:01:00.0 S=/sys/bus/pci/devices
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-9}
 echo 0 >$S/$pf/sriov_drivers_autoprobe
 echo 8 >$S/$pf/sriov_numvfs
 vfs=$(for i in $(seq 0 7); do basename "$(readlink $S/$pf/virtfn$i)"; done)

@@ -33,7 +33,7 @@ timeout_s=${VFIOADM_VM_TIMEOUT:-300}
 bail() { echo "1..1"; echo "not ok 1 - $scenario: $*"; echo "Bail out! $*"; exit 1; }
 
 [ -f "$scen_file" ] || bail "no scenario $scen_file"
-for tool in qemu-system-x86_64 busybox cpio depmod modprobe; do
+for tool in qemu-system-x86_64 busybox cpio depmod modprobe meson ldconfig; do
 	command -v "$tool" >/dev/null || PATH=$PATH:/sbin:/usr/sbin command -v "$tool" >/dev/null ||
 		bail "missing $tool: run tests/vm/install-deps.sh (Debian packages)"
 done
@@ -128,8 +128,8 @@ build_full_initramfs() {
 	ln -sf /usr/bin/kmod "$root/sbin/modprobe"
 	copy_module_closure virtio_pci virtio_blk ext4
 	depmod -b "$root" "$rel"
-	cp -a "$builddir"/lib/libvfioadm.so* "$p/usr/local/lib/"
-	cp "$builddir/src/vfioadm" "$p/usr/local/sbin/"
+	cp -a "$stage"/usr/local/lib/*/libvfioadm.so* "$p/usr/local/lib/"
+	cp "$stage/usr/local/sbin/vfioadm" "$p/usr/local/sbin/"
 	for f in "$builddir"/tests/vm/*; do [ -x "$f" ] && [ -f "$f" ] && cp "$f" "$p/usr/local/sbin/"; done
 	# the Debian root is merged-/usr: /lib is a link to usr/lib, so the payload uses usr/lib
 	for m in $(header extra); do cp "$kmods/$m.ko" "$p/usr$kdir/extra/"; done
@@ -179,13 +179,16 @@ build_initramfs() {
 		copy_with_libs "$(command -v "$f")" "/usr/bin/$f"
 	done
 	for a in modprobe insmod rmmod lsmod depmod modinfo; do ln -sf /usr/bin/kmod "$root/sbin/$a"; done
-	cp -a "$builddir"/lib/libvfioadm.so* "$root/usr/lib/"
-	copy_with_libs "$builddir/src/vfioadm" /usr/sbin/vfioadm
-	# libkmod is dlopen()ed at run time, so ldd does not list it (lib/kmod.c)
-	local kmodlib
-	kmodlib=$(ldconfig -p | awk '$1 == "libkmod.so.2" && /x86-64/ {print $NF; exit}')
-	[ -n "$kmodlib" ] || bail "libkmod.so.2 not found on this host (package libkmod2)"
-	copy_with_libs "$kmodlib" "$kmodlib"
+	cp -a "$stage"/usr/local/lib/*/libvfioadm.so* "$root/usr/lib/"
+	LD_LIBRARY_PATH=$(echo "$stage"/usr/local/lib/*/) copy_with_libs "$stage/usr/local/sbin/vfioadm" /usr/sbin/vfioadm
+	# libkmod and libpci are dlopen()ed on first use, so ldd does not list them (lib/kmod.c,
+	# src/names.c)
+	local dl lib
+	for dl in libkmod.so.2 libpci.so.3; do
+		lib=$(ldconfig -p | awk -v l="$dl" '$1 == l && /x86-64/ {print $NF; exit}')
+		[ -n "$lib" ] || bail "$dl not found on this host (scripts/install-deps.sh)"
+		copy_with_libs "$lib" "$lib"
+	done
 	for f in "$builddir"/tests/vm/*; do # guest helpers built with the project (holders…)
 		[ -x "$f" ] && [ -f "$f" ] && copy_with_libs "$f" "/usr/sbin/$(basename "$f")"
 	done
@@ -199,6 +202,10 @@ build_initramfs() {
 	depmod -b "$root" "$rel"
 	echo "$rel" >"$root/etc/kernel-release"
 	header load >"$root/etc/load-modules"
+	# a dynamic linker cache, as an installed system has: without one every library is looked
+	# for in a dozen directories first, which start-up timings would carry
+	printf '/usr/lib\n/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n' >"$root/etc/ld.so.conf"
+	ldconfig -r "$root"
 	cp "$here/guest/init" "$root/init"
 	cp "$here/guest/lib.sh" "$here/guest/capture.sh" "$root/scenario/"
 	cp "$scen_file" "$root/scenario/run.sh"
@@ -318,6 +325,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# vfioadm as `meson install` lays it out (no build-tree RUNPATH: what an admin runs)
+stage=$work/stage
+meson install -C "$builddir" --destdir "$stage" --no-rebuild --quiet >"$work/install.log" 2>&1 ||
+	{ cat "$work/install.log" >&2; bail "meson install of $builddir failed"; }
 kmods=$(build_test_modules)
 [ "$flavour" = full ] && [ -n "$modroot" ] && bail "'# flavour: full' boots Debian's kernel only"
 if [ "$flavour" = full ]; then build_full_initramfs "$kmods"; else build_initramfs "$kmods"; fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs under systemd in the full guest (vfioadm-scenario.service): the scenario between the
 # markers the host looks for on the serial console, then an immediate power-off.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LD_LIBRARY_PATH=/usr/local/lib
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 depmod -a
 for m in $(cat /etc/vfioadm-load-modules 2>/dev/null); do modprobe "$m"; done
 # which boot of the scenario this is ("# boots: N" scenarios reboot): VFIOADM_BOOT

@@ -133,31 +133,67 @@ static void kmsg_reason(int fd, const char *bdf, char *out, size_t size)
 
 /* ---- sysfs steps ---- */
 
+/*
+ * A write abandoned after its timeout still holds the device's lock in the kernel (an unbind
+ * waiting for a VFIO user to close the device, a probe still running), and every other write
+ * to that device would block behind it: so none is tried while it lasts (-EDEADLK), and the
+ * journal is left for `vfioadm unbind` to finish the job later.
+ */
+static void mark_stuck(struct vfioadm_ctx *ctx, const char *bdf, pid_t child)
+{
+	ctx->stuck_child = child;
+	strscpy(ctx->stuck_bdf, sizeof(ctx->stuck_bdf), bdf);
+}
+
+/* Wait up to @grace_ms for the abandoned writer on @bdf; true when none is left. */
+static bool unstuck(struct vfioadm_ctx *ctx, const char *bdf, int grace_ms)
+{
+	if (ctx->stuck_child <= 0 || !streq(ctx->stuck_bdf, bdf))
+		return true;
+	if (!reap(ctx->stuck_child, grace_ms))
+		return false;
+	ctx->stuck_child = 0;
+	return true;
+}
+
+static int device_write(struct vfioadm_ctx *ctx, const char *bdf, const char *path, const char *value,
+			int timeout_ms)
+{
+	if (!unstuck(ctx, bdf, 0))
+		return -EDEADLK;
+	pid_t child = 0;
+	int r = timed_write(ctx, path, value, timeout_ms, &child);
+	if (r == -ETIMEDOUT)
+		mark_stuck(ctx, bdf, child);
+	return r;
+}
+
 static int unbind_driver(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, int timeout_ms)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", driver);
-	return timed_write(ctx, path, bdf, timeout_ms, NULL);
+	return device_write(ctx, bdf, path, bdf, timeout_ms);
 }
 
-static int bind_driver_timed(struct vfioadm_ctx *ctx, const char *bdf, const char *driver,
-			     int timeout_ms, pid_t *ret_child)
+static int bind_driver_timed(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, int timeout_ms)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", driver);
-	int r = timed_write(ctx, path, bdf, timeout_ms, ret_child);
+	int r = device_write(ctx, bdf, path, bdf, timeout_ms);
 	if (r == -ENOENT) /* no bind file: let the PCI core probe (driver_override decides) */
-		r = timed_write(ctx, "/sys/bus/pci/drivers_probe", bdf, timeout_ms, ret_child);
+		r = device_write(ctx, bdf, "/sys/bus/pci/drivers_probe", bdf, timeout_ms);
 	return r;
 }
 
 static int bind_driver(struct vfioadm_ctx *ctx, const char *bdf, const char *driver)
 {
-	return bind_driver_timed(ctx, bdf, driver, DEFAULT_TIMEOUT_MS, NULL);
+	return bind_driver_timed(ctx, bdf, driver, DEFAULT_TIMEOUT_MS);
 }
 
 static int write_override(struct vfioadm_ctx *ctx, const char *bdf, const char *value)
 {
+	if (!unstuck(ctx, bdf, 0))
+		return -EDEADLK; /* driver_override takes the device lock too */
 	char path[96];
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
 	return sysfs_write(ctx, path, *value ? value : "\n");
@@ -273,12 +309,11 @@ static int bind_steps(struct vfioadm_ctx *ctx, const char *bdf, const struct sta
 	}
 	if (getenv("VFIOADM_TEST_PAUSE_AFTER_UNBIND")) /* test hook: a run killed mid-transaction */
 		sleep((unsigned)atoi(getenv("VFIOADM_TEST_PAUSE_AFTER_UNBIND")));
-	pid_t child = 0;
-	if ((r = bind_driver_timed(ctx, bdf, o->driver, timeout_ms, &child)) < 0) {
+	if ((r = bind_driver_timed(ctx, bdf, o->driver, timeout_ms)) < 0) {
 		if (r == -ETIMEDOUT) {
 			snprintf(o->reason, sizeof(o->reason), "%s did not finish probing in %d ms", o->driver, timeout_ms);
 			/* the probe is still running in the kernel: let it end before undoing it */
-			if (!reap(child, 2 * timeout_ms + 5000))
+			if (!unstuck(ctx, bdf, 2 * timeout_ms + 5000))
 				snprintf(o->reason, sizeof(o->reason), "%s is still probing after %d ms",
 					 o->driver, 3 * timeout_ms + 5000);
 		}
@@ -444,7 +479,12 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 	}
 	if (r >= 0)
 		return journalled ? journal_remove(ctx, o->bdf) : 0;
-	kmsg_reason(kmsg, o->bdf, o->reason, sizeof(o->reason));
+	if (r == -ETIMEDOUT && !unstuck(ctx, o->bdf, 0))
+		snprintf(o->reason, sizeof(o->reason), "unbinding from %s did not finish in %d ms: the device "
+			 "is still in use (a VFIO user has it open); the kernel finishes once it is closed",
+			 st.driver, timeout);
+	else
+		kmsg_reason(kmsg, o->bdf, o->reason, sizeof(o->reason));
 	/* never leave it driverless: back onto the VFIO driver it came from */
 	if (st.driver[0] && restore(ctx, o->bdf, NULL, st.driver, st.override, timeout) == 0)
 		o->rolled_back = true;

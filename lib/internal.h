@@ -40,6 +40,8 @@ struct vfioadm_ctx {
 	char loaded_module[VFIOADM_NAME_MAX]; /* the last module kmod_load() made sure of */
 	int writer_fd;                    /* lib/writer.c: the blocking-write helper, -EBADF if none */
 	pid_t writer_pid;
+	pid_t stuck_child;                /* lib/bind.c: a writer abandoned while still in the kernel, */
+	char stuck_bdf[VFIOADM_BDF_MAX];  /* and the device whose lock it holds */
 };
 
 void alias_state_free(struct vfioadm_ctx *ctx);

@@ -66,6 +66,23 @@ grep -q "did not finish probing" /tmp/out && ok "says the probe was too slow" ||
 is "$(sysfs_driver $edu):$(override $edu)" "null:(null)" "slow probe rolled back"
 echo 0 >/sys/module/edu_vfio_pci/parameters/probe_delay_ms
 
+# ---- an unbind blocked in the kernel: abandoned after --timeout; its writer keeps neither the
+# run lock nor vfioadm's output open ----
+vfioadm bind $edu >/dev/null
+echo 1 >/sys/module/edu_vfio_pci/parameters/block_remove
+t0=$(date +%s)
+out=$(vfioadm unbind --timeout 1 $edu 2>&1)
+rc=$? t1=$(date +%s)
+is "$rc" 1 "blocked unbind: exit 1"
+check "blocked unbind: \$(vfioadm …) returns within seconds ($((t1 - t0)) s)" test $((t1 - t0)) -le 8
+echo "$out" | grep -q "did not finish\|timed out\|Timer expired" && ok "blocked unbind: says it timed out" ||
+	{ not_ok "blocked unbind: says it timed out"; echo "$out" | sed 's/^/#   /'; }
+check_exit "the abandoned writer does not hold the run lock" 0 vfioadm bind --dry-run --timeout 2 $nic2
+echo 0 >/sys/module/edu_vfio_pci/parameters/block_remove
+i=0; while [ $i -lt 50 ] && [ "$(sysfs_driver $edu)" != null ]; do sleep 0.1; i=$((i + 1)); done
+vfioadm unbind $edu >/dev/null 2>&1
+is "$(sysfs_driver $edu):$(override $edu)" "null:(null)" "once the kernel lets go, unbind restores edu from its journal"
+
 # ---- killed between unbind and bind: unbind recovers from the journal ----
 VFIOADM_TEST_PAUSE_AFTER_UNBIND=30 vfioadm bind $nic >/dev/null 2>&1 &
 bg=$!

@@ -27,7 +27,7 @@ apt_mirror() {
 	done
 	grep -hE '^deb +[^ ]+ +bookworm( |$)' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' || true
 }
-mirror=$(apt_mirror | head -n1)
+mirror=$(apt_mirror | awk 'NR == 1') # reads all: no SIGPIPE under pipefail
 [ -n "$mirror" ] || { echo "full-image: no bookworm mirror in this host's apt sources" >&2; exit 1; }
 
 mkdir -p "$out"

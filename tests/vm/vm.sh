@@ -185,7 +185,8 @@ build_initramfs() {
 	# src/names.c)
 	local dl lib
 	for dl in libkmod.so.2 libpci.so.3; do
-		lib=$(ldconfig -p | awk -v l="$dl" '$1 == l && /x86-64/ {print $NF; exit}')
+		# awk reads to the end: an early exit would SIGPIPE ldconfig, and pipefail kill us
+		lib=$(ldconfig -p | awk -v l="$dl" '$1 == l && /x86-64/ && !found {print $NF; found = 1}')
 		[ -n "$lib" ] || bail "$dl not found on this host (scripts/install-deps.sh)"
 		copy_with_libs "$lib" "$lib"
 	done

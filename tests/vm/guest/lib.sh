@@ -36,3 +36,9 @@ end_of_boot() { mkdir -p "${_state%/*}"; echo "_n=$_n _failed=$_failed" >"$_stat
 # Helpers to read the kernel's view directly.
 sysfs_driver() { [ -e "/sys/bus/pci/devices/$1/driver" ] && basename "$(readlink "/sys/bus/pci/devices/$1/driver")" || echo null; }
 sysfs_group() { [ -e "/sys/bus/pci/devices/$1/iommu_group" ] && basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")" || echo null; }
+# resource_size BDF N: the size of the function's resource N (BAR0-5, 6 = ROM) from the kernel's
+# own resource file, 0 when unused
+resource_size() {
+	sed -n "$(($2 + 1))p" "/sys/bus/pci/devices/$1/resource" |
+		{ read -r _start _end _flags; [ $((_end)) -ne 0 ] && echo $((_end - _start + 1)) || echo 0; }
+}

@@ -19,13 +19,8 @@ for d in $edu $nic; do
 	is "$(jq -r .access /tmp/group.json)" "group" "$d: --access group still takes the group way"
 	check "$d: cdev and group give the same regions, IRQs and features" \
 		sh -c "jq -S 'del(.access)' /tmp/auto.json >/tmp/a; jq -S 'del(.access)' /tmp/group.json >/tmp/g; cmp -s /tmp/a /tmp/g"
-	i=0
-	while [ $i -le 5 ]; do
-		line=$(sed -n "$((i + 1))p" $S/$d/resource)
-		start=$(echo $line | awk '{print $1}'); end=$(echo $line | awk '{print $2}')
-		want=0; [ $((end)) -ne 0 ] && want=$(( end - start + 1 ))
-		is "$(jq -r ".regions[$i].size" /tmp/auto.json)" "$want" "$d: cdev region $i size equals resource line $i"
-		i=$((i + 1))
+	for i in 0 1 2 3 4 5; do
+		is "$(jq -r ".regions[$i].size" /tmp/auto.json)" "$(resource_size $d $i)" "$d: cdev region $i size equals resource line $i"
 	done
 	is "$(jq -r '.regions[7] | "\(.name) \(.size)"' /tmp/auto.json)" "CONFIG $(stat -c %s $S/$d/config)" \
 		"$d: cdev CONFIG size as the config file says"

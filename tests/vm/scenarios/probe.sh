@@ -22,13 +22,8 @@ for d in $edu $nic; do
 	vfioadm probe --json $d >/tmp/p.json || { not_ok "$d: probe"; continue; }
 	ok "$d: probe"
 	is "$(jq -r .access /tmp/p.json)" "group" "$d: access through the group model"
-	i=0
-	while [ $i -le 6 ]; do
-		line=$(sed -n "$((i + 1))p" $S/$d/resource)
-		start=$(echo $line | awk '{print $1}'); end=$(echo $line | awk '{print $2}')
-		want=0; [ $((end)) -ne 0 ] && want=$(( end - start + 1 ))
-		is "$(jq -r ".regions[$i].size" /tmp/p.json)" "$want" "$d: region $i size equals resource line $i"
-		i=$((i + 1))
+	for i in 0 1 2 3 4 5 6; do
+		is "$(jq -r ".regions[$i].size" /tmp/p.json)" "$(resource_size $d $i)" "$d: region $i size equals resource line $i"
 	done
 	is "$(jq -r '.regions[7] | "\(.name) \(.size)"' /tmp/p.json)" "CONFIG $(stat -c %s $S/$d/config)" "$d: CONFIG size as the config file says"
 	pin=$(cfg_byte $d 61); intx=0; [ "$pin" -ne 0 ] && intx=1

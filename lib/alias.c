@@ -113,7 +113,7 @@ EXPORT struct vfioadm_match_opts vfioadm_match_opts_for_mode(const char *mode)
 	return mo;
 }
 
-static void module_normalize(const char *in, char out[VFIOADM_NAME_MAX])
+void module_normalize(const char *in, char out[VFIOADM_NAME_MAX])
 {
 	strscpy(out, VFIOADM_NAME_MAX, in);
 	for (char *p = out; *p; p++)

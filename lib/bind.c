@@ -15,64 +15,26 @@
 #include "internal.h"
 
 
+/* The function as this transaction found it: the driver and override it had are what a
+ * rollback restores. */
 struct state {
-	struct vfioadm_device *dev; /* the read this state comes from: the in-use checks use it */
-	char modalias[VFIOADM_MODALIAS_MAX];
-	char driver[VFIOADM_NAME_MAX];
-	char override[VFIOADM_NAME_MAX];
-	bool vfio;
-	int group;
-	unsigned base_class, sub_class;
-	unsigned numvfs;
+	struct vfioadm_device *dev;
+	const struct vfioadm_device_info *i;
 };
 
 static void state_done(struct state *st)
 {
 	st->dev = vfioadm_device_free(st->dev);
+	st->i = NULL;
 }
 
 static int read_state(struct vfioadm_ctx *ctx, const char *bdf, struct state *st)
 {
-	struct vfioadm_device *dev;
-	int r = vfioadm_device_read(ctx, bdf, VFIOADM_FILL_BASIC, &dev);
+	int r = vfioadm_device_read(ctx, bdf, VFIOADM_FILL_BASIC, &st->dev);
 	if (r < 0)
 		return r;
-	const struct vfioadm_device_info *i = vfioadm_device_get_info(dev);
-	memset(st, 0, sizeof(*st));
-	st->dev = dev;
-	strcpy(st->modalias, i->modalias);
-	strcpy(st->driver, i->driver);
-	strcpy(st->override, i->has_driver_override ? i->driver_override : "");
-	st->vfio = i->vfio.bound;
-	st->group = i->iommu_group;
-	st->base_class = i->ids.base_class;
-	st->sub_class = i->ids.sub_class;
-	st->numvfs = i->sriov.role == VFIOADM_SRIOV_PF ? i->sriov.numvfs : 0;
+	st->i = vfioadm_device_get_info(st->dev);
 	return 0;
-}
-
-/* Just the binding: the driver link and whether vfio-dev/ is there (what verification needs;
- * a whole read_state() is three times the syscalls). -ENODEV when the function is gone. */
-static int read_binding(struct vfioadm_ctx *ctx, const char *bdf, char driver[VFIOADM_NAME_MAX], bool *vfio)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
-	_cleanup_close_ int dfd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
-	if (dfd < 0)
-		return dfd == -ENOENT ? -ENODEV : dfd;
-	if (link_basename(dfd, "driver", driver, VFIOADM_NAME_MAX) < 0)
-		driver[0] = '\0';
-	_cleanup_close_ int vfd = dir_openat(dfd, "vfio-dev");
-	/* kernels before 6.1 have no vfio-dev/: the driver's name is all there is */
-	*vfio = vfd >= 0 || strstr(driver, "vfio") != NULL;
-	return 0;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Wait until the function is on @driver ("" = unbound), with vfio-dev/ when @need_vfio:
@@ -84,7 +46,7 @@ static int wait_for(struct vfioadm_ctx *ctx, const char *bdf, const char *driver
 	for (;;) {
 		char now[VFIOADM_NAME_MAX];
 		bool vfio;
-		int r = read_binding(ctx, bdf, now, &vfio);
+		int r = device_read_binding(ctx, bdf, now, &vfio);
 		if (r < 0)
 			return r;
 		if (streq(now, driver) && (!need_vfio || vfio))
@@ -208,7 +170,7 @@ static int restore(struct vfioadm_ctx *ctx, const char *bdf, const char *current
 	bool vfio;
 	int r;
 	if (!current) {
-		if ((r = read_binding(ctx, bdf, now, &vfio)) < 0)
+		if ((r = device_read_binding(ctx, bdf, now, &vfio)) < 0)
 			return r;
 		current = now;
 	}
@@ -245,16 +207,16 @@ static int precheck(struct vfioadm_ctx *ctx, const char *bdf, const struct state
 		    const struct vfioadm_bind_opts *opts, struct vfioadm_outcome *o)
 {
 	struct vfioadm_report *r = NULL;
-	int rr = in_use_report(ctx, vfioadm_device_get_info(st->dev), &r);
+	int rr = in_use_report(ctx, st->i, &r);
 	if (rr < 0)
 		return rr;
-	if (st->group < 0 && !noiommu_mode(ctx))
+	if (st->i->iommu_group < 0 && !noiommu_mode(ctx))
 		report_add(r, VFIOADM_BLOCK_NO_IOMMU, bdf, "", 0, false);
-	if (vfioadm_class_is_bridge((uint8_t)st->base_class, (uint8_t)st->sub_class))
-		report_add(r, VFIOADM_BLOCK_BRIDGE, bdf, st->driver, 0, false);
-	if (st->numvfs > 0) {
+	if (vfioadm_class_is_bridge(st->i->ids.base_class, st->i->ids.sub_class))
+		report_add(r, VFIOADM_BLOCK_BRIDGE, bdf, st->i->driver, 0, false);
+	if (st->i->sriov.role == VFIOADM_SRIOV_PF && st->i->sriov.numvfs > 0) {
 		char n[32];
-		snprintf(n, sizeof(n), "%u VFs", st->numvfs);
+		snprintf(n, sizeof(n), "%u VFs", st->i->sriov.numvfs);
 		report_add(r, VFIOADM_BLOCK_PF_WITH_VFS, bdf, n, 0, false);
 	}
 	bool refuse = false;
@@ -301,10 +263,10 @@ static int bind_steps(struct vfioadm_ctx *ctx, const char *bdf, const struct sta
 	int r = write_override(ctx, bdf, o->driver);
 	if (r < 0)
 		return r;
-	if (st->driver[0] && (r = unbind_driver(ctx, bdf, st->driver, timeout_ms)) < 0) {
+	if (st->i->driver[0] && (r = unbind_driver(ctx, bdf, st->i->driver, timeout_ms)) < 0) {
 		if (r == -ETIMEDOUT)
 			snprintf(o->reason, sizeof(o->reason), "unbinding from %s did not finish in %d ms: "
-				 "the device is in use", st->driver, timeout_ms);
+				 "the device is in use", st->i->driver, timeout_ms);
 		return r;
 	}
 	if (getenv("VFIOADM_TEST_PAUSE_AFTER_UNBIND")) /* test hook: a run killed mid-transaction */
@@ -331,7 +293,7 @@ static int bind_steps(struct vfioadm_ctx *ctx, const char *bdf, const struct sta
 static int roll_back(struct vfioadm_ctx *ctx, const struct state *st, const struct journal *prev,
 		     int timeout_ms, struct vfioadm_outcome *o, int err)
 {
-	int r = restore(ctx, o->bdf, NULL, st->driver, st->override, timeout_ms);
+	int r = restore(ctx, o->bdf, NULL, st->i->driver, st->i->driver_override, timeout_ms);
 	if (r == -ENODEV) { /* it is gone (hot-unplugged): nothing left to restore or record */
 		journal_remove(ctx, o->bdf);
 		snprintf(o->reason, sizeof(o->reason), "the device disappeared during the operation");
@@ -370,8 +332,8 @@ static int begin(struct vfioadm_ctx *ctx, const char *bdf, struct vfioadm_outcom
 		return -EROFS;
 	if ((r = read_state(ctx, o->bdf, st)) < 0)
 		return r;
-	strcpy(o->prev_driver, st->driver);
-	o->iommu_group = st->group;
+	strcpy(o->prev_driver, st->i->driver);
+	o->iommu_group = st->i->iommu_group;
 	return 0;
 }
 
@@ -388,17 +350,17 @@ EXPORT int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct v
 	int r = begin(ctx, bdf, o, &st);
 	if (r < 0)
 		return r;
-	if ((r = choose_driver(ctx, st.modalias, opts, o)) < 0)
+	if ((r = choose_driver(ctx, st.i->modalias, opts, o)) < 0)
 		return r;
-	if (streq(st.driver, o->driver) && st.vfio)
+	if (streq(st.i->driver, o->driver) && st.i->vfio.bound)
 		return 0; /* already there: touch nothing */
 	if ((r = precheck(ctx, o->bdf, &st, opts, o)) < 0)
 		return r;
 
 	struct journal j = { .started = (long long)time(NULL) };
 	strcpy(j.bdf, o->bdf);
-	strcpy(j.orig_driver, st.driver);
-	strcpy(j.orig_override, st.override);
+	strcpy(j.orig_driver, st.i->driver);
+	strcpy(j.orig_override, st.i->driver_override);
 	strcpy(j.target, o->driver);
 	strcpy(j.state, "binding");
 	j.from_config = opts->from_config;
@@ -428,7 +390,7 @@ static int unbind_precheck(struct vfioadm_ctx *ctx, const struct state *st, cons
 			   struct vfioadm_outcome *o)
 {
 	struct vfioadm_report *r = NULL;
-	int rr = in_use_report(ctx, vfioadm_device_get_info(st->dev), &r);
+	int rr = in_use_report(ctx, st->i, &r);
 	if (rr < 0)
 		return rr;
 	bool refuse = false;
@@ -450,10 +412,10 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 	/* claimed by the configuration before any host driver bound it (boot): giving it back
 	 * means letting the kernel's default driver have it, not leaving it without one */
 	bool reprobe = journalled && j.from_config && !j.orig_driver[0];
-	if (!journalled && !st.vfio && !st.override[0])
+	if (!journalled && !st.i->vfio.bound && !st.i->driver_override[0])
 		return 0; /* not ours and not on VFIO: nothing to give back */
-	if (journalled && streq(st.driver, j.orig_driver) && streq(st.override, j.orig_override)) {
-		strcpy(o->driver, st.driver);
+	if (journalled && streq(st.i->driver, j.orig_driver) && streq(st.i->driver_override, j.orig_override)) {
+		strcpy(o->driver, st.i->driver);
 		return journal_remove(ctx, o->bdf); /* already back (an interrupted run's leftover) */
 	}
 	if ((r = unbind_precheck(ctx, &st, opts, o)) < 0)
@@ -462,18 +424,18 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 	int kmsg = kmsg_mark(ctx);
 	if (journalled && !reprobe) {
 		strcpy(o->driver, j.orig_driver);
-		r = restore(ctx, o->bdf, st.driver, j.orig_driver, j.orig_override, timeout);
+		r = restore(ctx, o->bdf, st.i->driver, j.orig_driver, j.orig_override, timeout);
 	} else {
 		/* no record: clear the override and let the kernel's default driver probe */
 		r = write_override(ctx, o->bdf, "");
-		if (r >= 0 && st.driver[0])
-			r = unbind_driver(ctx, o->bdf, st.driver, timeout);
+		if (r >= 0 && st.i->driver[0])
+			r = unbind_driver(ctx, o->bdf, st.i->driver, timeout);
 		if (r >= 0)
 			r = sysfs_write(ctx, "/sys/bus/pci/drivers_probe", o->bdf);
 		if (r >= 0 && !ctx->dry_run) {
 			usleep(100 * 1000); /* async probes: give the default driver a moment */
 			bool vfio;
-			if (read_binding(ctx, o->bdf, o->driver, &vfio) < 0)
+			if (device_read_binding(ctx, o->bdf, o->driver, &vfio) < 0)
 				o->driver[0] = '\0';
 		}
 	}
@@ -482,11 +444,11 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 	if (r == -ETIMEDOUT && !unstuck(ctx, o->bdf, 0))
 		snprintf(o->reason, sizeof(o->reason), "unbinding from %s did not finish in %d ms: the device "
 			 "is still in use (a VFIO user has it open); the kernel finishes once it is closed",
-			 st.driver, timeout);
+			 st.i->driver, timeout);
 	else
 		kmsg_reason(kmsg, o->bdf, o->reason, sizeof(o->reason));
 	/* never leave it driverless: back onto the VFIO driver it came from */
-	if (st.driver[0] && restore(ctx, o->bdf, NULL, st.driver, st.override, timeout) == 0)
+	if (st.i->driver[0] && restore(ctx, o->bdf, NULL, st.i->driver, st.i->driver_override, timeout) == 0)
 		o->rolled_back = true;
 	return r;
 }

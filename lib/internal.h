@@ -45,6 +45,8 @@ struct vfioadm_ctx {
 };
 
 void alias_state_free(struct vfioadm_ctx *ctx);
+/* lib/alias.c: a driver or module name as the kernel names the module ("vfio-pci" -> "vfio_pci") */
+void module_normalize(const char *in, char out[VFIOADM_NAME_MAX]);
 
 #define GENERIC_MODULE "vfio_pci" /* the catch-all VFIO driver's module */
 
@@ -78,6 +80,8 @@ int timed_write(struct vfioadm_ctx *ctx, const char *path, const char *value, in
 bool reap(pid_t child, int grace_ms);
 /* End the run's helper (vfioadm_unref) */
 void writer_stop(struct vfioadm_ctx *ctx);
+/* CLOCK_MONOTONIC in milliseconds, for deadlines */
+long long now_ms(void);
 #define DEFAULT_TIMEOUT_MS 10000
 /* lib/sriov.c: VF @i's address from the PF's First VF Offset and VF Stride */
 void vf_address(const char *pf, long offset, long stride, unsigned i, char out[VFIOADM_BDF_MAX]);
@@ -85,6 +89,9 @@ void vf_address(const char *pf, long offset, long stride, unsigned i, char out[V
  * mdev_supported_types directory */
 void mdev_type_read(int tfd, struct vfioadm_mdev_type *t);
 int mdev_types_read_dir(int tfd, struct vfioadm_mdev_type **types, size_t *n);
+/* Just the binding of @bdf (normalized): its driver ("" none) and whether a VFIO driver
+ * registered it; what verification needs, a third of a full read. -ENODEV when it is gone. */
+int device_read_binding(struct vfioadm_ctx *ctx, const char *bdf, char driver[VFIOADM_NAME_MAX], bool *vfio);
 /* Writes are for the live host only. */
 bool ctx_is_host(const struct vfioadm_ctx *ctx);
 

@@ -171,12 +171,11 @@ int kmod_module_aliases(struct vfioadm_ctx *ctx, const char *module, alias_fn fn
 /* Loaded and initialised ("live"), or built in (a /sys/module entry without initstate). */
 bool kmod_module_live(struct vfioadm_ctx *ctx, const char *module)
 {
-	char path[PATH_MAX], state[16] = "";
+	char norm[VFIOADM_NAME_MAX], path[PATH_MAX], state[16] = "";
 	if (streq(ctx->loaded_module, module))
 		return true; /* this run saw it live already */
-	snprintf(path, sizeof(path), "/sys/module/%s", module);
-	for (char *p = path + strlen("/sys/module/"); *p; p++)
-		*p = *p == '-' ? '_' : *p;
+	module_normalize(module, norm);
+	snprintf(path, sizeof(path), "/sys/module/%s", norm);
 	_cleanup_close_ int dfd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
 	if (dfd < 0)
 		return false;

@@ -47,11 +47,24 @@ done:
 	return 0;
 }
 
+/* Did a VFIO driver register the function? It made vfio-dev/ (its cdev's name into @name when
+ * given); kernels before 6.1 make none, and then the driver's name is all there is. */
+static bool vfio_registered(int dfd, const char *driver, char *name, size_t size)
+{
+	int r;
+	if (name) {
+		r = dir_first(dfd, "vfio-dev", "vfio", name, size);
+	} else {
+		r = dir_openat(dfd, "vfio-dev");
+		if (r >= 0)
+			close(r);
+	}
+	return r >= 0 || strstr(driver, "vfio") != NULL;
+}
+
 static void read_vfio_state(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_device_info *info)
 {
-	int r = dir_first(dfd, "vfio-dev", "vfio", info->vfio.device, sizeof(info->vfio.device));
-	/* kernels before 6.1 have no vfio-dev/: fall back to the driver's name */
-	info->vfio.bound = r >= 0 || strstr(info->driver, "vfio") != NULL;
+	info->vfio.bound = vfio_registered(dfd, info->driver, info->vfio.device, sizeof(info->vfio.device));
 	if (!info->vfio.bound)
 		return;
 	char path[VFIOADM_PATH_MAX];
@@ -323,6 +336,17 @@ EXPORT int vfioadm_device_exists(struct vfioadm_ctx *ctx, const char *bdf)
 		return r;
 	_cleanup_close_ int dfd = open_device_dir(ctx, -EBADF, norm);
 	return dfd >= 0 ? 0 : dfd == -ENOENT ? -ENODEV : dfd;
+}
+
+int device_read_binding(struct vfioadm_ctx *ctx, const char *bdf, char driver[VFIOADM_NAME_MAX], bool *vfio)
+{
+	_cleanup_close_ int dfd = open_device_dir(ctx, -EBADF, bdf);
+	if (dfd < 0)
+		return dfd == -ENOENT ? -ENODEV : dfd;
+	if (link_basename(dfd, "driver", driver, VFIOADM_NAME_MAX) < 0)
+		driver[0] = '\0';
+	*vfio = vfio_registered(dfd, driver, NULL, 0);
+	return 0;
 }
 
 /* ---- the snapshot ---- */

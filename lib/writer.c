@@ -24,7 +24,7 @@
 
 enum { HELPER_FD = 3 };
 
-static long long now_ms(void)
+long long now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);

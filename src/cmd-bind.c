@@ -98,15 +98,16 @@ static int targets_add(struct targets *t, const char *bdf)
 /* --group: every non-bridge endpoint of the group; --siblings: the other functions of the slot */
 static int expand(struct cli *cli, const char *bdf, bool group, bool siblings, struct targets *t)
 {
-	struct vfioadm_device *dev;
-	int r = group || siblings ? vfioadm_device_read(cli->ctx, bdf, group ? VFIOADM_FILL_DETAIL : VFIOADM_FILL_BASIC, &dev)
-				  : vfioadm_device_exists(cli->ctx, bdf); /* the transaction reads it */
-	if (r >= 0 && !group && !siblings)
-		return targets_add(t, bdf) < 0 ? EXIT_FAILED : EXIT_OK;
+	struct vfioadm_device *dev = NULL;
+	bool expand_it = group || siblings; /* else only that it exists: the transaction reads it */
+	int r = expand_it ? vfioadm_device_read(cli->ctx, bdf, group ? VFIOADM_FILL_DETAIL : VFIOADM_FILL_BASIC, &dev)
+			  : vfioadm_device_exists(cli->ctx, bdf);
 	if (r < 0) {
 		cli_error("%s: %s", bdf, r == -ENODEV ? "no such PCI device (see 'vfioadm list')" : strerror(-r));
 		return EXIT_FAILED;
 	}
+	if (!expand_it)
+		return targets_add(t, bdf) < 0 ? EXIT_FAILED : EXIT_OK;
 	const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);
 	targets_add(t, info->bdf);
 	for (size_t i = 0; group && i < info->n_group_members; i++) {

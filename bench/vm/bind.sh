@@ -31,13 +31,16 @@ for m in raw vfioadm_run driverctl_run dpdk_run; do
 	$m
 	all_on null && ok "$m binds and releases all $n VFs" || not_ok "$m leaves every VF unbound at the end"
 done
-for r in $(seq 1 "$ROUNDS"); do
-	for m in raw vfioadm_run driverctl_run dpdk_run; do
-		udevadm settle # start from a quiet system: no other method's uevents still in flight
-		t0=$(ms); $m; t1=$(ms)
-		echo "# bench $m $r $((t1 - t0))"
+rounds() { # METHOD…: ROUNDS interleaved rounds of them
+	for r in $(seq 1 "$ROUNDS"); do
+		for m in "$@"; do
+			udevadm settle # start from a quiet system: no other method's uevents still in flight
+			t0=$(ms); $m; t1=$(ms)
+			echo "# bench $m $r $((t1 - t0))"
+		done
 	done
-done
+}
+rounds raw vfioadm_run driverctl_run dpdk_run
 # Again on a host without driverctl's udev rule (89-vfio-uio.rules runs a bash script, plus
 # basename and readlink, for every VFIO group node that appears): masked the standard way.
 # That rule starves whatever starts right after a bind of CPU; the raw loop needs none then.
@@ -45,13 +48,7 @@ ln -sf /dev/null /etc/udev/rules.d/89-vfio-uio.rules
 udevadm control --reload
 raw_masked() { raw; }
 vfioadm_masked() { vfioadm_run; }
-for r in $(seq 1 "$ROUNDS"); do
-	for m in raw_masked vfioadm_masked; do
-		udevadm settle
-		t0=$(ms); $m; t1=$(ms)
-		echo "# bench $m $r $((t1 - t0))"
-	done
-done
+rounds raw_masked vfioadm_masked
 rm -f /etc/udev/rules.d/89-vfio-uio.rules
 udevadm control --reload
 vfioadm bind --generic $vfs >/dev/null; all_on vfio-pci && ok "vfioadm: all VFs on vfio-pci" || not_ok "vfioadm: all VFs on vfio-pci"

@@ -158,7 +158,7 @@ static int read_group_members(struct vfioadm_ctx *ctx, struct vfioadm_device_inf
 		memset(m, 0, sizeof(*m));
 		if (strscpy(m->name, sizeof(m->name), de->d_name) < 0)
 			continue;
-		char mpath[160];
+		char mpath[PATH_MAX];
 		snprintf(mpath, sizeof(mpath), "%s/%s", path, de->d_name);
 		_cleanup_close_ int mfd = root_open(ctx, mpath, O_PATH | O_DIRECTORY);
 		if (mfd >= 0 && link_basename(mfd, "driver", m->driver, sizeof(m->driver)) < 0)

@@ -15,28 +15,6 @@
 #include "internal.h"
 
 
-/* The function as this transaction found it: the driver and override it had are what a
- * rollback restores. */
-struct state {
-	struct vfioadm_device *dev;
-	const struct vfioadm_device_info *i;
-};
-
-static void state_done(struct state *st)
-{
-	st->dev = vfioadm_device_free(st->dev);
-	st->i = NULL;
-}
-
-static int read_state(struct vfioadm_ctx *ctx, const char *bdf, struct state *st)
-{
-	int r = vfioadm_device_read(ctx, bdf, VFIOADM_FILL_BASIC, &st->dev);
-	if (r < 0)
-		return r;
-	st->i = vfioadm_device_get_info(st->dev);
-	return 0;
-}
-
 /* Wait until the function is on @driver ("" = unbound), with vfio-dev/ when @need_vfio:
  * probing may be asynchronous (nvme). Returns 0 or -ETIMEDOUT (-ENODEV if it vanished). */
 static int wait_for(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, bool need_vfio,
@@ -61,21 +39,23 @@ static int wait_for(struct vfioadm_ctx *ctx, const char *bdf, const char *driver
 
 /* ---- the kernel's reason, from /dev/kmsg ---- */
 
-/* Mark where the kernel log is now; kmsg_reason() reads what came after. The fd is the run's
- * (one open per run, one seek per transaction). */
-static int kmsg_mark(struct vfioadm_ctx *ctx)
+/* Mark where the kernel log is now; kmsg_reason() reads what came after. The fd is the lane's
+ * (one open per lane, one seek per transaction). */
+static int kmsg_mark(struct txn *t)
 {
-	if (!ctx_is_host(ctx) || ctx->dry_run)
+	if (!ctx_is_host(t->ctx) || t->ctx->dry_run)
 		return -EBADF;
-	if (ctx->kmsg_fd < 0)
-		ctx->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (ctx->kmsg_fd >= 0)
-		lseek(ctx->kmsg_fd, 0, SEEK_END);
-	return ctx->kmsg_fd;
+	struct lane *l = t->lane;
+	if (l->kmsg_fd < 0)
+		l->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (l->kmsg_fd >= 0)
+		lseek(l->kmsg_fd, 0, SEEK_END);
+	return l->kmsg_fd;
 }
 
-/* The last kernel message about @bdf since kmsg_mark(), e.g. "probe with driver X failed". */
-static void kmsg_reason(int fd, const char *bdf, char *out, size_t size)
+/* The last kernel message about the function since kmsg_mark(), e.g. "probe with driver X
+ * failed", as the outcome's reason. */
+static void kmsg_reason(struct txn *t, int fd)
 {
 	char rec[2048];
 	ssize_t n;
@@ -86,10 +66,10 @@ static void kmsg_reason(int fd, const char *bdf, char *out, size_t size)
 			continue; /* EPIPE: records were overwritten; go on */
 		rec[n] = '\0';
 		char *msg = strchr(rec, ';');
-		if (!msg || !strstr(msg, bdf))
+		if (!msg || !strstr(msg, t->o.bdf))
 			continue;
 		msg[strcspn(msg, "\n")] = '\0';
-		snprintf(out, size, "%s", msg + 1);
+		snprintf(t->o.reason, sizeof(t->o.reason), "%s", msg + 1);
 	}
 }
 
@@ -101,60 +81,52 @@ static void kmsg_reason(int fd, const char *bdf, char *out, size_t size)
  * to that device would block behind it: so none is tried while it lasts (-EDEADLK), and the
  * journal is left for `vfioadm unbind` to finish the job later.
  */
-static void mark_stuck(struct vfioadm_ctx *ctx, const char *bdf, pid_t child)
+static void mark_stuck(struct lane *l, const char *bdf)
 {
-	ctx->stuck_child = child;
-	strscpy(ctx->stuck_bdf, sizeof(ctx->stuck_bdf), bdf);
+	strscpy(l->stuck_bdf, sizeof(l->stuck_bdf), bdf);
 }
 
-/* Wait up to @grace_ms for the abandoned writer on @bdf; true when none is left. */
-static bool unstuck(struct vfioadm_ctx *ctx, const char *bdf, int grace_ms)
+/* Wait up to @grace_ms for the abandoned write on @bdf; true when none is left. */
+static bool unstuck(struct lane *l, const char *bdf, int grace_ms)
 {
-	if (ctx->stuck_child <= 0 || !streq(ctx->stuck_bdf, bdf))
+	if (!l->stuck_bdf[0] || !streq(l->stuck_bdf, bdf))
 		return true;
-	if (!reap(ctx->stuck_child, grace_ms))
+	if (!writer_abandoned_done(l, grace_ms))
 		return false;
-	ctx->stuck_child = 0;
+	l->stuck_bdf[0] = '\0';
 	return true;
 }
 
-static int device_write(struct vfioadm_ctx *ctx, const char *bdf, const char *path, const char *value,
-			int timeout_ms)
+static int device_write(struct txn *t, const char *path, const char *value, int timeout_ms)
 {
-	if (!unstuck(ctx, bdf, 0))
+	if (!unstuck(t->lane, t->o.bdf, 0))
 		return -EDEADLK;
-	pid_t child = 0;
-	int r = timed_write(ctx, path, value, timeout_ms, &child);
+	int r = timed_write(t->ctx, t->lane, path, value, timeout_ms);
 	if (r == -ETIMEDOUT)
-		mark_stuck(ctx, bdf, child);
+		mark_stuck(t->lane, t->o.bdf);
 	return r;
 }
 
-static int unbind_driver(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, int timeout_ms)
+static int unbind_driver(struct txn *t, const char *driver)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", driver);
-	return device_write(ctx, bdf, path, bdf, timeout_ms);
+	return device_write(t, path, t->o.bdf, t->timeout);
 }
 
-static int bind_driver_timed(struct vfioadm_ctx *ctx, const char *bdf, const char *driver, int timeout_ms)
+static int bind_driver(struct txn *t, const char *driver, int timeout_ms)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", driver);
-	int r = device_write(ctx, bdf, path, bdf, timeout_ms);
+	int r = device_write(t, path, t->o.bdf, timeout_ms);
 	if (r == -ENOENT) /* no bind file: let the PCI core probe (driver_override decides) */
-		r = device_write(ctx, bdf, "/sys/bus/pci/drivers_probe", bdf, timeout_ms);
+		r = device_write(t, "/sys/bus/pci/drivers_probe", t->o.bdf, timeout_ms);
 	return r;
 }
 
-static int bind_driver(struct vfioadm_ctx *ctx, const char *bdf, const char *driver)
+static int write_override(struct vfioadm_ctx *ctx, struct lane *l, const char *bdf, const char *value)
 {
-	return bind_driver_timed(ctx, bdf, driver, DEFAULT_TIMEOUT_MS);
-}
-
-static int write_override(struct vfioadm_ctx *ctx, const char *bdf, const char *value)
-{
-	if (!unstuck(ctx, bdf, 0))
+	if (!unstuck(l, bdf, 0))
 		return -EDEADLK; /* driver_override takes the device lock too */
 	char path[96];
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
@@ -163,24 +135,23 @@ static int write_override(struct vfioadm_ctx *ctx, const char *bdf, const char *
 
 /* Put the function back on @driver ("" = none) with @override, and check it took. @current is
  * the driver it is on now when the caller has just read it, NULL to read it here. */
-static int restore(struct vfioadm_ctx *ctx, const char *bdf, const char *current, const char *driver,
-		   const char *override, int timeout_ms)
+static int restore(struct txn *t, const char *current, const char *driver, const char *override)
 {
 	char now[VFIOADM_NAME_MAX];
 	bool vfio;
 	int r;
 	if (!current) {
-		if ((r = device_read_binding(ctx, bdf, now, &vfio)) < 0)
+		if ((r = device_read_binding(t->ctx, t->o.bdf, now, &vfio)) < 0)
 			return r;
 		current = now;
 	}
-	if (current[0] && !streq(current, driver) && (r = unbind_driver(ctx, bdf, current, timeout_ms)) < 0)
+	if (current[0] && !streq(current, driver) && (r = unbind_driver(t, current)) < 0)
 		return r;
-	if ((r = write_override(ctx, bdf, override)) < 0)
+	if ((r = write_override(t->ctx, t->lane, t->o.bdf, override)) < 0)
 		return r;
-	if (*driver && !streq(current, driver) && (r = bind_driver(ctx, bdf, driver)) < 0)
+	if (*driver && !streq(current, driver) && (r = bind_driver(t, driver, DEFAULT_TIMEOUT_MS)) < 0)
 		return r;
-	return ctx->dry_run ? 0 : wait_for(ctx, bdf, driver, false, timeout_ms);
+	return t->ctx->dry_run ? 0 : wait_for(t->ctx, t->o.bdf, driver, false, t->timeout);
 }
 
 /* ---- bind ---- */
@@ -203,38 +174,39 @@ static int refuse_if(bool refuse, struct vfioadm_report *r, struct vfioadm_outco
 	return -EBUSY;
 }
 
-static int precheck(struct vfioadm_ctx *ctx, const char *bdf, const struct state *st,
-		    const struct vfioadm_bind_opts *opts, struct vfioadm_outcome *o)
+static int precheck(struct txn *t)
 {
+	const struct vfioadm_device_info *i = t->i;
 	struct vfioadm_report *r = NULL;
-	int rr = in_use_report(ctx, st->i, &r);
+	int rr = in_use_report(t->ctx, i, &r);
 	if (rr < 0)
 		return rr;
-	if (st->i->iommu_group < 0 && !noiommu_mode(ctx))
-		report_add(r, VFIOADM_BLOCK_NO_IOMMU, bdf, "", 0, false);
-	if (vfioadm_class_is_bridge(st->i->ids.base_class, st->i->ids.sub_class))
-		report_add(r, VFIOADM_BLOCK_BRIDGE, bdf, st->i->driver, 0, false);
-	if (st->i->sriov.role == VFIOADM_SRIOV_PF && st->i->sriov.numvfs > 0) {
+	if (i->iommu_group < 0 && !noiommu_mode(t->ctx))
+		report_add(r, VFIOADM_BLOCK_NO_IOMMU, i->bdf, "", 0, false);
+	if (vfioadm_class_is_bridge(i->ids.base_class, i->ids.sub_class))
+		report_add(r, VFIOADM_BLOCK_BRIDGE, i->bdf, i->driver, 0, false);
+	if (i->sriov.role == VFIOADM_SRIOV_PF && i->sriov.numvfs > 0) {
 		char n[32];
-		snprintf(n, sizeof(n), "%u VFs", st->i->sriov.numvfs);
-		report_add(r, VFIOADM_BLOCK_PF_WITH_VFS, bdf, n, 0, false);
+		snprintf(n, sizeof(n), "%u VFs", i->sriov.numvfs);
+		report_add(r, VFIOADM_BLOCK_PF_WITH_VFS, i->bdf, n, 0, false);
 	}
 	bool refuse = false;
-	for (size_t i = 0; i < r->n; i++)
-		refuse |= !r->v[i].forceable || !opts->force;
-	return refuse_if(refuse, r, o);
+	for (size_t k = 0; k < r->n; k++)
+		refuse |= !r->v[k].forceable || !t->opts->force;
+	return refuse_if(refuse, r, &t->o);
 }
 
 /* Choose and load the VFIO driver; its PCI driver name is known once the module is in. */
-static int choose_driver(struct vfioadm_ctx *ctx, const char *modalias,
-			 const struct vfioadm_bind_opts *opts, struct vfioadm_outcome *o)
+static int choose_driver(struct txn *t)
 {
+	struct vfioadm_ctx *ctx = t->ctx;
+	struct vfioadm_outcome *o = &t->o;
 	int r;
-	if (opts->match.generic && kmod_module_live(ctx, GENERIC_MODULE)) {
+	if (t->opts->match.generic && kmod_module_live(ctx, GENERIC_MODULE)) {
 		strcpy(o->module, GENERIC_MODULE); /* vfio-pci asked for and present: nothing to rank */
 	} else {
 		struct vfioadm_match *m;
-		if ((r = vfioadm_match(ctx, modalias, &opts->match, &m)) < 0)
+		if ((r = vfioadm_match(ctx, t->i->modalias, &t->opts->match, &m)) < 0)
 			return r;
 		strcpy(o->module, m->module);
 		vfioadm_match_free(m);
@@ -257,55 +229,56 @@ static int choose_driver(struct vfioadm_ctx *ctx, const char *modalias,
 	return r < 0 ? -ENODEV : 0;
 }
 
-static int bind_steps(struct vfioadm_ctx *ctx, const char *bdf, const struct state *st,
-		      int timeout_ms, struct vfioadm_outcome *o)
+static int bind_steps(struct txn *t)
 {
-	int r = write_override(ctx, bdf, o->driver);
+	struct vfioadm_outcome *o = &t->o;
+	const char *host = t->i->driver;
+	int r = write_override(t->ctx, t->lane, o->bdf, o->driver);
 	if (r < 0)
 		return r;
-	if (st->i->driver[0] && (r = unbind_driver(ctx, bdf, st->i->driver, timeout_ms)) < 0) {
+	if (host[0] && (r = unbind_driver(t, host)) < 0) {
 		if (r == -ETIMEDOUT)
 			snprintf(o->reason, sizeof(o->reason), "unbinding from %s did not finish in %d ms: "
-				 "the device is in use", st->i->driver, timeout_ms);
+				 "the device is in use", host, t->timeout);
 		return r;
 	}
 	if (getenv("VFIOADM_TEST_PAUSE_AFTER_UNBIND")) /* test hook: a run killed mid-transaction */
 		sleep((unsigned)atoi(getenv("VFIOADM_TEST_PAUSE_AFTER_UNBIND")));
-	if ((r = bind_driver_timed(ctx, bdf, o->driver, timeout_ms)) < 0) {
+	if ((r = bind_driver(t, o->driver, t->timeout)) < 0) {
 		if (r == -ETIMEDOUT) {
-			snprintf(o->reason, sizeof(o->reason), "%s did not finish probing in %d ms", o->driver, timeout_ms);
+			snprintf(o->reason, sizeof(o->reason), "%s did not finish probing in %d ms", o->driver, t->timeout);
 			/* the probe is still running in the kernel: let it end before undoing it */
-			if (!unstuck(ctx, bdf, 2 * timeout_ms + 5000))
+			if (!unstuck(t->lane, o->bdf, 2 * t->timeout + 5000))
 				snprintf(o->reason, sizeof(o->reason), "%s is still probing after %d ms",
-					 o->driver, 3 * timeout_ms + 5000);
+					 o->driver, 3 * t->timeout + 5000);
 		}
 		return r;
 	}
-	if (ctx->dry_run)
+	if (t->ctx->dry_run)
 		return 0;
-	r = wait_for(ctx, bdf, o->driver, true, timeout_ms);
+	r = wait_for(t->ctx, o->bdf, o->driver, true, t->timeout);
 	if (r == -ETIMEDOUT)
-		snprintf(o->reason, sizeof(o->reason), "%s did not finish probing in %d ms", o->driver, timeout_ms);
+		snprintf(o->reason, sizeof(o->reason), "%s did not finish probing in %d ms", o->driver, t->timeout);
 	return r;
 }
 
 /* Undo a failed bind: back to exactly the recorded state, and the journal with it. */
-static int roll_back(struct vfioadm_ctx *ctx, const struct state *st, const struct journal *prev,
-		     int timeout_ms, struct vfioadm_outcome *o, int err)
+static int roll_back(struct txn *t, int err)
 {
-	int r = restore(ctx, o->bdf, NULL, st->i->driver, st->i->driver_override, timeout_ms);
+	struct vfioadm_outcome *o = &t->o;
+	int r = restore(t, NULL, t->i->driver, t->i->driver_override);
 	if (r == -ENODEV) { /* it is gone (hot-unplugged): nothing left to restore or record */
-		journal_remove(ctx, o->bdf);
+		journal_remove(t->ctx, o->bdf);
 		snprintf(o->reason, sizeof(o->reason), "the device disappeared during the operation");
 		return -ENODEV;
 	}
 	if (r < 0)
 		return err; /* the journal stays: `vfioadm unbind` retries, `check` reports it */
 	o->rolled_back = true;
-	if (prev)
-		journal_write(ctx, prev);
+	if (t->has_journal)
+		journal_write(t->ctx, &t->prev);
 	else
-		journal_remove(ctx, o->bdf);
+		journal_remove(t->ctx, o->bdf);
 	return err;
 }
 
@@ -314,7 +287,7 @@ EXPORT int vfioadm_set_driver_override(struct vfioadm_ctx *ctx, const char *bdf,
 	char norm[VFIOADM_BDF_MAX];
 	if (vfioadm_bdf_normalize(bdf, norm) < 0 || !vfioadm_driver_name_valid(driver))
 		return -EINVAL;
-	return write_override(ctx, norm, driver);
+	return write_override(ctx, &ctx->lane, norm, driver);
 }
 
 EXPORT void vfioadm_outcome_done(struct vfioadm_outcome *o)
@@ -322,133 +295,178 @@ EXPORT void vfioadm_outcome_done(struct vfioadm_outcome *o)
 	o->refusal = vfioadm_report_free(o->refusal);
 }
 
-static int begin(struct vfioadm_ctx *ctx, const char *bdf, struct vfioadm_outcome *o, struct state *st)
+/* The reads, the module and the checks: 1 when there is kernel work left for bind_execute(). */
+static int bind_prepare(struct txn *t)
 {
-	memset(o, 0, sizeof(*o));
-	int r = vfioadm_bdf_normalize(bdf, o->bdf);
+	struct vfioadm_outcome *o = &t->o;
+	int r = choose_driver(t);
+	if (r < 0)
+		return r;
+	if (streq(t->i->driver, o->driver) && t->i->vfio.bound)
+		return 0; /* already there: touch nothing */
+	if ((r = precheck(t)) < 0)
+		return r;
+	struct journal *j = &t->j;
+	*j = (struct journal){ .started = (long long)time(NULL), .from_config = t->opts->from_config };
+	strcpy(j->bdf, o->bdf);
+	strcpy(j->orig_driver, t->i->driver);
+	strcpy(j->orig_override, t->i->driver_override);
+	strcpy(j->target, o->driver);
+	strcpy(j->state, "binding");
+	t->has_journal = journal_read(t->ctx, o->bdf, &t->prev) == 0;
+	if (t->has_journal) { /* from one VFIO driver to another: the host's state is the older one */
+		strcpy(j->orig_driver, t->prev.orig_driver);
+		strcpy(j->orig_override, t->prev.orig_override);
+	}
+	return 1;
+}
+
+static int bind_execute(struct txn *t)
+{
+	int r = journal_write(t->ctx, &t->j);
+	if (r < 0)
+		return r;
+	t->o.changed = true;
+	int kmsg = kmsg_mark(t);
+	r = bind_steps(t);
+	if (r >= 0) {
+		strcpy(t->j.state, "bound");
+		return journal_write(t->ctx, &t->j);
+	}
+	if (!t->o.reason[0])
+		kmsg_reason(t, kmsg);
+	return roll_back(t, r);
+}
+
+/* ---- unbind ---- */
+
+static int unbind_precheck(struct txn *t)
+{
+	struct vfioadm_report *r = NULL;
+	int rr = in_use_report(t->ctx, t->i, &r);
+	if (rr < 0)
+		return rr;
+	bool refuse = false;
+	for (size_t k = 0; k < r->n; k++)
+		refuse |= r->v[k].kind == VFIOADM_BLOCK_OPEN && !t->opts->force;
+	return refuse_if(refuse, r, &t->o);
+}
+
+static int unbind_prepare(struct txn *t)
+{
+	const struct vfioadm_device_info *i = t->i;
+	struct journal *j = &t->j;
+	t->has_journal = journal_read(t->ctx, t->o.bdf, j) == 0;
+	/* claimed by the configuration before any host driver bound it (boot): giving it back
+	 * means letting the kernel's default driver have it, not leaving it without one */
+	t->reprobe = t->has_journal && j->from_config && !j->orig_driver[0];
+	if (!t->has_journal && !i->vfio.bound && !i->driver_override[0])
+		return 0; /* not ours and not on VFIO: nothing to give back */
+	if (t->has_journal && streq(i->driver, j->orig_driver) && streq(i->driver_override, j->orig_override)) {
+		strcpy(t->o.driver, i->driver);
+		int r = journal_remove(t->ctx, t->o.bdf); /* already back (an interrupted run's leftover) */
+		return r < 0 ? r : 0;
+	}
+	int r = unbind_precheck(t);
+	return r < 0 ? r : 1;
+}
+
+/* No record: clear the override and let the kernel's default driver probe. */
+static int give_to_default_driver(struct txn *t)
+{
+	struct vfioadm_outcome *o = &t->o;
+	int r = write_override(t->ctx, t->lane, o->bdf, "");
+	if (r >= 0 && t->i->driver[0])
+		r = unbind_driver(t, t->i->driver);
+	if (r >= 0)
+		r = sysfs_write(t->ctx, "/sys/bus/pci/drivers_probe", o->bdf);
+	if (r >= 0 && !t->ctx->dry_run) {
+		usleep(100 * 1000); /* async probes: give the default driver a moment */
+		bool vfio;
+		if (device_read_binding(t->ctx, o->bdf, o->driver, &vfio) < 0)
+			o->driver[0] = '\0';
+	}
+	return r;
+}
+
+static int unbind_execute(struct txn *t)
+{
+	struct vfioadm_outcome *o = &t->o;
+	const struct vfioadm_device_info *i = t->i;
+	o->changed = true;
+	int kmsg = kmsg_mark(t), r;
+	if (t->has_journal && !t->reprobe) {
+		strcpy(o->driver, t->j.orig_driver);
+		r = restore(t, i->driver, t->j.orig_driver, t->j.orig_override);
+	} else {
+		r = give_to_default_driver(t);
+	}
+	if (r >= 0)
+		return t->has_journal ? journal_remove(t->ctx, o->bdf) : 0;
+	if (r == -ETIMEDOUT && !unstuck(t->lane, o->bdf, 0))
+		snprintf(o->reason, sizeof(o->reason), "unbinding from %s did not finish in %d ms: the device "
+			 "is still in use (a VFIO user has it open); the kernel finishes once it is closed",
+			 i->driver, t->timeout);
+	else
+		kmsg_reason(t, kmsg);
+	/* never leave it driverless: back onto the VFIO driver it came from */
+	if (i->driver[0] && restore(t, NULL, i->driver, i->driver_override) == 0)
+		o->rolled_back = true;
+	return r;
+}
+
+/* ---- the transaction ---- */
+
+int txn_prepare(struct txn *t, struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
+		bool bind)
+{
+	*t = (struct txn){ .ctx = ctx, .opts = opts, .bind = bind, .lane = &ctx->lane };
+	t->timeout = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	int r = vfioadm_bdf_normalize(bdf, t->o.bdf);
 	if (r < 0)
 		return r;
 	if (!ctx_is_host(ctx) && !ctx->dry_run)
 		return -EROFS;
-	if ((r = read_state(ctx, o->bdf, st)) < 0)
+	if ((r = vfioadm_device_read(ctx, t->o.bdf, VFIOADM_FILL_BASIC, &t->dev)) < 0)
 		return r;
-	strcpy(o->prev_driver, st->i->driver);
-	o->iommu_group = st->i->iommu_group;
-	return 0;
+	t->i = vfioadm_device_get_info(t->dev);
+	strcpy(t->o.prev_driver, t->i->driver);
+	t->o.iommu_group = t->i->iommu_group;
+	return bind ? bind_prepare(t) : unbind_prepare(t);
 }
 
-static int timeout_of(const struct vfioadm_bind_opts *opts)
+int txn_execute(struct txn *t, struct lane *l)
 {
-	return opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	t->lane = l;
+	return t->bind ? bind_execute(t) : unbind_execute(t);
+}
+
+void txn_done(struct txn *t)
+{
+	t->dev = vfioadm_device_free(t->dev);
+	t->i = NULL;
+}
+
+static int run_one(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts, bool bind,
+		   struct vfioadm_outcome *o)
+{
+	struct txn t;
+	int r = txn_prepare(&t, ctx, bdf, opts, bind);
+	if (r > 0)
+		r = txn_execute(&t, &ctx->lane);
+	txn_done(&t);
+	*o = t.o;
+	return r < 0 ? r : 0;
 }
 
 EXPORT int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
 			struct vfioadm_outcome *o)
 {
-	_cleanup_(state_done) struct state st = { 0 };
-	int timeout = timeout_of(opts);
-	int r = begin(ctx, bdf, o, &st);
-	if (r < 0)
-		return r;
-	if ((r = choose_driver(ctx, st.i->modalias, opts, o)) < 0)
-		return r;
-	if (streq(st.i->driver, o->driver) && st.i->vfio.bound)
-		return 0; /* already there: touch nothing */
-	if ((r = precheck(ctx, o->bdf, &st, opts, o)) < 0)
-		return r;
-
-	struct journal j = { .started = (long long)time(NULL) };
-	strcpy(j.bdf, o->bdf);
-	strcpy(j.orig_driver, st.i->driver);
-	strcpy(j.orig_override, st.i->driver_override);
-	strcpy(j.target, o->driver);
-	strcpy(j.state, "binding");
-	j.from_config = opts->from_config;
-	struct journal prev;
-	bool rebinding = journal_read(ctx, o->bdf, &prev) == 0;
-	if (rebinding) { /* from one VFIO driver to another: the host's state is the older one */
-		strcpy(j.orig_driver, prev.orig_driver);
-		strcpy(j.orig_override, prev.orig_override);
-	}
-	if ((r = journal_write(ctx, &j)) < 0)
-		return r;
-	o->changed = true;
-	int kmsg = kmsg_mark(ctx);
-	r = bind_steps(ctx, o->bdf, &st, timeout, o);
-	if (r >= 0) {
-		strcpy(j.state, "bound");
-		return journal_write(ctx, &j);
-	}
-	if (!o->reason[0])
-		kmsg_reason(kmsg, o->bdf, o->reason, sizeof(o->reason));
-	return roll_back(ctx, &st, rebinding ? &prev : NULL, timeout, o, r);
-}
-
-/* ---- unbind ---- */
-
-static int unbind_precheck(struct vfioadm_ctx *ctx, const struct state *st, const struct vfioadm_bind_opts *opts,
-			   struct vfioadm_outcome *o)
-{
-	struct vfioadm_report *r = NULL;
-	int rr = in_use_report(ctx, st->i, &r);
-	if (rr < 0)
-		return rr;
-	bool refuse = false;
-	for (size_t i = 0; i < r->n; i++)
-		refuse |= r->v[i].kind == VFIOADM_BLOCK_OPEN && !opts->force;
-	return refuse_if(refuse, r, o);
+	return run_one(ctx, bdf, opts, true, o);
 }
 
 EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
 			  struct vfioadm_outcome *o)
 {
-	_cleanup_(state_done) struct state st = { 0 };
-	int timeout = timeout_of(opts);
-	int r = begin(ctx, bdf, o, &st);
-	if (r < 0)
-		return r;
-	struct journal j;
-	bool journalled = journal_read(ctx, o->bdf, &j) == 0;
-	/* claimed by the configuration before any host driver bound it (boot): giving it back
-	 * means letting the kernel's default driver have it, not leaving it without one */
-	bool reprobe = journalled && j.from_config && !j.orig_driver[0];
-	if (!journalled && !st.i->vfio.bound && !st.i->driver_override[0])
-		return 0; /* not ours and not on VFIO: nothing to give back */
-	if (journalled && streq(st.i->driver, j.orig_driver) && streq(st.i->driver_override, j.orig_override)) {
-		strcpy(o->driver, st.i->driver);
-		return journal_remove(ctx, o->bdf); /* already back (an interrupted run's leftover) */
-	}
-	if ((r = unbind_precheck(ctx, &st, opts, o)) < 0)
-		return r;
-	o->changed = true;
-	int kmsg = kmsg_mark(ctx);
-	if (journalled && !reprobe) {
-		strcpy(o->driver, j.orig_driver);
-		r = restore(ctx, o->bdf, st.i->driver, j.orig_driver, j.orig_override, timeout);
-	} else {
-		/* no record: clear the override and let the kernel's default driver probe */
-		r = write_override(ctx, o->bdf, "");
-		if (r >= 0 && st.i->driver[0])
-			r = unbind_driver(ctx, o->bdf, st.i->driver, timeout);
-		if (r >= 0)
-			r = sysfs_write(ctx, "/sys/bus/pci/drivers_probe", o->bdf);
-		if (r >= 0 && !ctx->dry_run) {
-			usleep(100 * 1000); /* async probes: give the default driver a moment */
-			bool vfio;
-			if (device_read_binding(ctx, o->bdf, o->driver, &vfio) < 0)
-				o->driver[0] = '\0';
-		}
-	}
-	if (r >= 0)
-		return journalled ? journal_remove(ctx, o->bdf) : 0;
-	if (r == -ETIMEDOUT && !unstuck(ctx, o->bdf, 0))
-		snprintf(o->reason, sizeof(o->reason), "unbinding from %s did not finish in %d ms: the device "
-			 "is still in use (a VFIO user has it open); the kernel finishes once it is closed",
-			 st.i->driver, timeout);
-	else
-		kmsg_reason(kmsg, o->bdf, o->reason, sizeof(o->reason));
-	/* never leave it driverless: back onto the VFIO driver it came from */
-	if (st.i->driver[0] && restore(ctx, o->bdf, NULL, st.i->driver, st.i->driver_override, timeout) == 0)
-		o->rolled_back = true;
-	return r;
+	return run_one(ctx, bdf, opts, false, o);
 }

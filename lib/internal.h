@@ -19,6 +19,20 @@ struct vfioadm_device {
 	size_t index;             /* position in the snapshot */
 };
 
+/* Where a transaction's writes go (lib/writer.c): a socket to a writer helper, a write it
+ * abandoned, a /dev/kmsg reader. The context has one lane; each worker of a batch
+ * (lib/batch.c) has its own. */
+#define MAX_LANES 64
+struct lane {
+	int writer_fd;                    /* to the helper, -EBADF if none yet */
+	pid_t writer_pid;                 /* the lane's own helper, to reap; 0 when shared */
+	int stuck_fd;                     /* a write abandoned after its timeout answers here, */
+	pid_t stuck_pid;
+	char stuck_bdf[VFIOADM_BDF_MAX];  /* lib/bind.c: on this device, whose lock it holds */
+	bool left_shared_busy;            /* it abandoned a write on the shared helper */
+	int kmsg_fd;                      /* lib/bind.c: /dev/kmsg for the kernel's reasons */
+};
+
 struct vfioadm_ctx {
 	int refcount;
 	char *root;           /* absolute, no trailing slash; "" for the host */
@@ -35,13 +49,9 @@ struct vfioadm_ctx {
 	bool dry_run;
 	int lock_fd;                      /* -EBADF when not holding the run lock */
 	struct holders_cache *holders;    /* lib/report.c: open /dev nodes, briefly cached */
-	int kmsg_fd;                      /* lib/bind.c: /dev/kmsg for the kernel's reasons */
 	int journal_dir_fd;               /* lib/write.c: /run/vfioadm/journal, opened on first write */
 	char loaded_module[VFIOADM_NAME_MAX]; /* the last module kmod_load() made sure of */
-	int writer_fd;                    /* lib/writer.c: the blocking-write helper, -EBADF if none */
-	pid_t writer_pid;
-	pid_t stuck_child;                /* lib/bind.c: a writer abandoned while still in the kernel, */
-	char stuck_bdf[VFIOADM_BDF_MAX];  /* and the device whose lock it holds */
+	struct lane lane;                 /* the run's own (batch workers have theirs) */
 };
 
 void alias_state_free(struct vfioadm_ctx *ctx);
@@ -72,14 +82,17 @@ bool kmod_module_live(struct vfioadm_ctx *ctx, const char *module);
 int sysfs_write(struct vfioadm_ctx *ctx, const char *path, const char *value);
 void narrate(struct vfioadm_ctx *ctx, const char *verb, const char *path, const char *value);
 /* ---- lib/writer.c ---- */
-/* The same in a helper process, abandoned after @timeout_ms (-ETIMEDOUT, *ret_child set): the
- * kernel blocks such writers while a VFIO device is open or a probe runs. */
-int timed_write(struct vfioadm_ctx *ctx, const char *path, const char *value, int timeout_ms,
-		pid_t *ret_child);
-/* Give an abandoned writer @grace_ms more; true when it finished. */
-bool reap(pid_t child, int grace_ms);
-/* End the run's helper (vfioadm_unref) */
-void writer_stop(struct vfioadm_ctx *ctx);
+/* The same through the lane's helper, abandoned after @timeout_ms (-ETIMEDOUT): the kernel
+ * blocks such writers while a VFIO device is open or a probe runs. */
+int timed_write(struct vfioadm_ctx *ctx, struct lane *l, const char *path, const char *value, int timeout_ms);
+/* Has the lane's abandoned write ended? Waits up to @grace_ms; true also when there is none. */
+bool writer_abandoned_done(struct lane *l, int grace_ms);
+void lane_init(struct lane *l);
+/* One helper for lanes @lanes[0..n) (n <= MAX_LANES), forked before the caller starts threads:
+ * its pid (reap it once every lane is stopped, unless one left_shared_busy), or -errno. */
+int writers_start_shared(struct lane *lanes, unsigned n);
+/* Close the lane: its idle helper ends; an abandoned write ends on its own. */
+void lane_stop(struct lane *l);
 /* CLOCK_MONOTONIC in milliseconds, for deadlines */
 long long now_ms(void);
 #define DEFAULT_TIMEOUT_MS 10000
@@ -104,11 +117,45 @@ struct journal {
 	long long started;
 	bool from_config;                        /* origin=config: bound by vfioadm apply */
 };
+/* Open (creating) the journal directory for the run: before a batch's workers write in it. */
+int journal_dir(struct vfioadm_ctx *ctx);
 int journal_write(struct vfioadm_ctx *ctx, const struct journal *j);
 int journal_read(struct vfioadm_ctx *ctx, const char *bdf, struct journal *ret);
 int journal_remove(struct vfioadm_ctx *ctx, const char *bdf);
 /* Parse a journal's text (exposed for the unit tests and the fuzzer). */
 int journal_parse(const char *text, struct journal *ret);
+
+/* ---- lib/bind.c: one transaction, in two halves so that lib/batch.c can overlap many ---- */
+struct txn {
+	struct vfioadm_ctx *ctx;
+	const struct vfioadm_bind_opts *opts;
+	struct lane *lane;                   /* where its writes go: the run's, or a worker's */
+	bool bind;                           /* vfioadm_bind, else vfioadm_unbind */
+	int timeout;
+	struct vfioadm_device *dev;          /* the function as this transaction found it: the driver */
+	const struct vfioadm_device_info *i; /* and override it had are what a rollback restores */
+	struct journal j;                    /* bind: the one it writes; unbind: the one it read */
+	struct journal prev;                 /* bind: the record of the VFIO driver it is on */
+	bool has_journal;                    /* bind: prev was read; unbind: j was read */
+	bool reprobe;                        /* unbind: the kernel's default driver gets it */
+	struct vfioadm_outcome o;
+};
+/* On the caller's thread (reads, module loading, refusals): 1 when kernel work is left for
+ * txn_execute(), 0 when there is none (already so), -errno as vfioadm_bind() returns. */
+int txn_prepare(struct txn *t, struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
+		bool bind);
+/* On any thread, with a lane of its own: the journal, the writes, verification, rollback. */
+int txn_execute(struct txn *t, struct lane *l);
+void txn_done(struct txn *t);
+/* lib/batch.c: vfioadm_bind_many() over any such transactions (the unit tests bring fakes) */
+struct txn_ops {
+	int (*prepare)(struct txn *t, struct vfioadm_ctx *ctx, const char *bdf,
+		       const struct vfioadm_bind_opts *opts, bool bind);
+	int (*execute)(struct txn *t, struct lane *l);
+	void (*done)(struct txn *t);
+};
+int batch_run(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n, const struct vfioadm_bind_opts *opts,
+	      bool bind, const struct txn_ops *ops, vfioadm_outcome_fn fn, void *data);
 
 /* ---- lib/report.c ---- */
 int report_add(struct vfioadm_report *r, enum vfioadm_blocker_kind kind, const char *subject,

@@ -196,5 +196,5 @@ EXPORT int vfioadm_mdev_remove(struct vfioadm_ctx *ctx, const char *uuid, bool f
 		}
 	}
 	/* an mdev whose group is open blocks the remover: never hang on it */
-	return timed_write(ctx, path, "1", DEFAULT_TIMEOUT_MS, NULL);
+	return timed_write(ctx, &ctx->lane, path, "1", DEFAULT_TIMEOUT_MS);
 }

@@ -27,9 +27,8 @@ EXPORT int vfioadm_new(const char *root, struct vfioadm_ctx **ret_ctx)
 	ctx->refcount = 1;
 	ctx->root_fd = -EBADF;
 	ctx->lock_fd = -EBADF;
-	ctx->writer_fd = -EBADF;
 	ctx->journal_dir_fd = -EBADF;
-	ctx->kmsg_fd = -EBADF;
+	lane_init(&ctx->lane);
 
 	char abs[PATH_MAX] = "";
 	if (root && *root && !streq(root, "/")) {
@@ -69,11 +68,9 @@ EXPORT struct vfioadm_ctx *vfioadm_unref(struct vfioadm_ctx *ctx)
 	vfioadm_snapshot_free(ctx);
 	alias_state_free(ctx);
 	kmod_ctx_free(ctx);
-	writer_stop(ctx);
+	lane_stop(&ctx->lane);
 	if (ctx->journal_dir_fd >= 0)
 		close(ctx->journal_dir_fd);
-	if (ctx->kmsg_fd >= 0)
-		close(ctx->kmsg_fd);
 	vfioadm_unlock(ctx);
 	holders_cache_free(ctx);
 	if (ctx->root_fd >= 0)

@@ -24,7 +24,7 @@ static int pf_write(struct vfioadm_ctx *ctx, const char *pf, const char *attr, c
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", pf, attr);
 	/* removing VFs unbinds their drivers: a held VFIO VF would block the writer */
-	return timed_write(ctx, path, value, timeout_ms, NULL);
+	return timed_write(ctx, &ctx->lane, path, value, timeout_ms);
 }
 
 static int pf_read_long(struct vfioadm_ctx *ctx, const char *pf, const char *attr, long *ret)
@@ -73,7 +73,21 @@ static void forget_vf_journals(struct vfioadm_ctx *ctx, const struct vfioadm_dev
 		journal_remove(ctx, pf->sriov.vfs[i]);
 }
 
-/* Bind every VF of the PF to the requested VFIO driver, one transaction each. */
+struct vf_results {
+	struct vfioadm_sriov_outcome *o;
+	int err;          /* the first VF's (in VF order) that failed */
+	size_t failed;
+};
+
+static void vf_bound(void *data, size_t i, int r, struct vfioadm_outcome *vo)
+{
+	struct vf_results *res = data;
+	res->o->vfs[i] = *vo; /* ours now */
+	if (r < 0 && (!res->err || i < res->failed))
+		res->err = r, res->failed = i;
+}
+
+/* Bind every VF of the PF to the requested VFIO driver, one transaction each, overlapped. */
 static int bind_vfs(struct vfioadm_ctx *ctx, const char *pf, const struct vfioadm_sriov_opts *opts,
 		    struct vfioadm_sriov_outcome *o)
 {
@@ -98,20 +112,20 @@ static int bind_vfs(struct vfioadm_ctx *ctx, const char *pf, const struct vfioad
 	if (r < 0)
 		return r;
 	const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);
+	const char *list[256];
 	for (size_t i = 0; i < info->sriov.n_vfs && n < 256; i++)
-		strcpy(vfs[n++], info->sriov.vfs[i]);
+		list[n] = strcpy(vfs[n], info->sriov.vfs[i]), n++;
 	vfioadm_device_free(dev);
 	if (!(o->vfs = calloc(n ? n : 1, sizeof(*o->vfs))))
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		r = vfioadm_bind(ctx, vfs[i], &b, &o->vfs[o->n_vfs++]);
-		if (r < 0) {
-			snprintf(o->reason, sizeof(o->reason), "VF %s: %s%s%.180s", vfs[i], strerror(-r),
-				 o->vfs[i].reason[0] ? ": " : "", o->vfs[i].reason);
-			return r;
-		}
-	}
-	return 0;
+	o->n_vfs = n;
+	struct vf_results res = { .o = o };
+	if ((r = vfioadm_bind_many(ctx, list, n, &b, vf_bound, &res)) < 0)
+		return r;
+	if (res.err)
+		snprintf(o->reason, sizeof(o->reason), "VF %s: %s%s%.180s", vfs[res.failed], strerror(-res.err),
+			 o->vfs[res.failed].reason[0] ? ": " : "", o->vfs[res.failed].reason);
+	return res.err;
 }
 
 static int set_count(struct vfioadm_ctx *ctx, const char *pf, unsigned n, int timeout_ms)

@@ -124,6 +124,18 @@ static void journal_path(const char *bdf, char *buf, size_t size)
 	snprintf(buf, size, JOURNAL_DIR "/%s", bdf);
 }
 
+/* The journal directory, kept open for the run: every write renames and syncs in it. */
+int journal_dir(struct vfioadm_ctx *ctx)
+{
+	if (ctx->journal_dir_fd >= 0)
+		return ctx->journal_dir_fd;
+	int r = mkdir_p_host(JOURNAL_DIR);
+	if (r < 0)
+		return r;
+	ctx->journal_dir_fd = open(JOURNAL_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return ctx->journal_dir_fd < 0 ? -errno : ctx->journal_dir_fd;
+}
+
 int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 32], text[512];
@@ -137,16 +149,11 @@ int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
 		return 0;
 	if (!ctx_is_host(ctx))
 		return -EROFS;
-	int r;
-	if (ctx->journal_dir_fd < 0) { /* kept open for the run: every write renames and syncs in it */
-		if ((r = mkdir_p_host(JOURNAL_DIR)) < 0)
-			return r;
-		if ((ctx->journal_dir_fd = open(JOURNAL_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-			return -errno;
-	}
+	int r, dfd = journal_dir(ctx);
+	if (dfd < 0)
+		return dfd;
 	const char *name = path + strlen(JOURNAL_DIR "/");
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", name, getpid());
-	int dfd = ctx->journal_dir_fd;
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", name, getpid()); /* one per device: threads can't clash */
 	_cleanup_close_ int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;

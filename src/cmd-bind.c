@@ -129,18 +129,20 @@ static int expand(struct cli *cli, const char *bdf, bool group, bool siblings, s
 	return EXIT_OK;
 }
 
-static void print_action(void *data _unused_, const char *verb, const char *path, const char *value)
+/* The dry run's plan: on stdout, or on stderr when stdout carries the JSON */
+static void print_action(void *data, const char *verb, const char *path, const char *value)
 {
+	FILE *f = data;
 	if (streq(verb, "write"))
-		printf("  write '%s' to %s\n", streq(value, "\n") ? "\\n" : value, path);
+		fprintf(f, "  write '%s' to %s\n", streq(value, "\n") ? "\\n" : value, path);
 	else if (streq(verb, "load"))
-		printf("  load module %s\n", path);
+		fprintf(f, "  load module %s\n", path);
 	else if (streq(verb, "journal"))
-		printf("  record %s (state %s)\n", path, value);
+		fprintf(f, "  record %s (state %s)\n", path, value);
 	else if (streq(verb, "forget"))
-		printf("  remove %s\n", path);
+		fprintf(f, "  remove %s\n", path);
 	else if (streq(verb, "assume"))
-		printf("  (driver name '%s' assumed: the module is not loaded yet)\n", path);
+		fprintf(f, "  (driver name '%s' assumed: the module is not loaded yet)\n", path);
 }
 
 /* Report one device's failure; returns its exit code. */
@@ -187,7 +189,7 @@ static void say_group_state(struct cli *cli, const char *bdf, int group)
 	vfioadm_report_free(r);
 }
 
-static int persist(struct cli *cli, const char *cmd, const struct vfioadm_bind_opts *b, const char *bdf)
+static int persist(struct cli *cli, FILE *out, const char *cmd, const struct vfioadm_bind_opts *b, const char *bdf)
 {
 	char section[64], body[128];
 	snprintf(section, sizeof(section), "device %s", bdf);
@@ -196,7 +198,7 @@ static int persist(struct cli *cli, const char *cmd, const struct vfioadm_bind_o
 	if (c == EXIT_FAILED && !streq(cmd, "bind"))
 		return EXIT_OK; /* nothing of ours to remove: fine */
 	if (c == EXIT_OK)
-		printf("%s: %s /etc/vfioadm.d/50-vfioadm.conf\n", bdf, streq(cmd, "bind") ? "recorded in" : "removed from");
+		fprintf(out, "%s: %s /etc/vfioadm.d/50-vfioadm.conf\n", bdf, streq(cmd, "bind") ? "recorded in" : "removed from");
 	return c;
 }
 
@@ -205,6 +207,110 @@ struct change_opts {
 	bool dry_run, json, group, siblings, persist;
 	int lock_timeout_ms;
 };
+
+/* One run of bind or unbind over its targets, as their transactions end. */
+struct change_run {
+	struct cli *cli;
+	const char *cmd;
+	bool bind;
+	const struct change_opts *co;
+	size_t n, ended, ok;
+	int code;
+	struct json_object **json;  /* each target's result, in the order they were named */
+	int *groups;                /* bind: the groups of the functions now on VFIO, to check at the end */
+	size_t n_groups;
+	char (*group_bdf)[VFIOADM_BDF_MAX];
+};
+
+static struct json_object *json_outcome(const struct vfioadm_outcome *o, bool ok)
+{
+	struct json_object *j = json_object_new_object();
+	json_object_object_add(j, "bdf", json_object_new_string(o->bdf));
+	json_object_object_add(j, "ok", json_object_new_boolean(ok));
+	json_object_object_add(j, "changed", json_object_new_boolean(o->changed));
+	json_object_object_add(j, "driver", o->driver[0] ? json_object_new_string(o->driver) : NULL);
+	json_object_object_add(j, "previous_driver", o->prev_driver[0] ? json_object_new_string(o->prev_driver) : NULL);
+	json_object_object_add(j, "rolled_back", json_object_new_boolean(o->rolled_back));
+	json_object_object_add(j, "reason", o->reason[0] ? json_object_new_string(o->reason) : NULL);
+	json_object_object_add(j, "refused", json_report_array(o->refusal));
+	return j;
+}
+
+static void note_group(struct change_run *run, const struct vfioadm_outcome *o)
+{
+	for (size_t i = 0; i < run->n_groups; i++)
+		if (run->groups[i] == o->iommu_group)
+			return;
+	run->groups[run->n_groups] = o->iommu_group;
+	strcpy(run->group_bdf[run->n_groups++], o->bdf);
+}
+
+/* A transaction ended: say so (with progress when there are several), keep its JSON. */
+static void one_done(void *data, size_t index, int r, struct vfioadm_outcome *o)
+{
+	struct change_run *run = data;
+	const struct change_opts *co = run->co;
+	FILE *out = co->json ? stderr : stdout; /* stdout carries the JSON then */
+	char progress[48] = "";
+	if (run->n > 1 && !co->dry_run)
+		snprintf(progress, sizeof(progress), "[%zu/%zu] ", ++run->ended, run->n);
+	if (r < 0 && *progress)
+		fprintf(out, "%s%s: failed\n", progress, o->bdf);
+	fflush(out); /* in order with the errors on stderr */
+	int c = r < 0 ? report_failure(run->cli, run->cmd, r, o, &co->b.match) : EXIT_OK;
+	if (c == EXIT_OK) {
+		run->ok++;
+		if (!o->changed)
+			fprintf(out, "%s%s: already %s%s\n", progress, o->bdf, run->bind ? "bound to " : "released",
+				run->bind ? o->driver : "");
+		else if (!co->dry_run)
+			fprintf(out, "%s%s: %s %s (was %s)\n", progress, o->bdf, run->bind ? "bound to" : "released to",
+				o->driver[0] ? o->driver : "no driver", o->prev_driver[0] ? o->prev_driver : "no driver");
+		if (run->bind && !co->dry_run && o->iommu_group >= 0)
+			note_group(run, o);
+		if (co->persist && !co->dry_run)
+			c = persist(run->cli, out, run->cmd, &co->b, o->bdf);
+	}
+	if (run->json)
+		run->json[index] = json_outcome(o, c == EXIT_OK);
+	if (c != EXIT_OK && (run->code == EXIT_OK || c == EXIT_USAGE || c == EXIT_REFUSED))
+		run->code = c;
+	vfioadm_outcome_done(o);
+}
+
+/* The targets' transactions: one by one with the plan printed (dry run), else overlapped. */
+static void change_all(struct change_run *run, const struct targets *t)
+{
+	if (run->co->dry_run) {
+		for (size_t i = 0; i < t->n; i++) {
+			struct vfioadm_outcome o;
+			fprintf(run->co->json ? stderr : stdout, "[%zu/%zu] %s (dry run: nothing is written)\n",
+				i + 1, t->n, t->v[i]);
+			int r = run->bind ? vfioadm_bind(run->cli->ctx, t->v[i], &run->co->b, &o)
+					  : vfioadm_unbind(run->cli->ctx, t->v[i], &run->co->b, &o);
+			one_done(run, i, r, &o);
+		}
+		return;
+	}
+	const char **bdfs = calloc(t->n, sizeof(*bdfs));
+	if (!bdfs) {
+		cli_error("out of memory");
+		run->code = EXIT_FAILED;
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		bdfs[i] = t->v[i];
+	int r = run->bind ? vfioadm_bind_many(run->cli->ctx, bdfs, t->n, &run->co->b, one_done, run)
+			  : vfioadm_unbind_many(run->cli->ctx, bdfs, t->n, &run->co->b, one_done, run);
+	if (r < 0) {
+		cli_error("%s: %s", run->cmd, strerror(-r));
+		run->code = EXIT_FAILED;
+	}
+	free(bdfs);
+	/* once all have ended: a group's other members may have been in this very run */
+	for (size_t i = 0; i < run->n_groups; i++)
+		say_group_state(run->cli, run->group_bdf[i], run->groups[i]);
+}
 
 static int run_change(struct cli *cli, const char *cmd, struct change_opts *co, int n, char **args)
 {
@@ -216,70 +322,44 @@ static int run_change(struct cli *cli, const char *cmd, struct change_opts *co, 
 		if (code == EXIT_OK)
 			code = expand(cli, bdf, co->group, co->siblings, &t);
 	}
-	if (code != EXIT_OK) {
-		free(t.v);
-		return code;
+	struct change_run run = { .cli = cli, .cmd = cmd, .bind = streq(cmd, "bind"), .co = co, .n = t.n };
+	run.groups = calloc(t.n ? t.n : 1, sizeof(*run.groups));
+	run.group_bdf = calloc(t.n ? t.n : 1, sizeof(*run.group_bdf));
+	run.json = co->json ? calloc(t.n ? t.n : 1, sizeof(*run.json)) : NULL;
+	if (code == EXIT_OK && (!run.groups || !run.group_bdf || (co->json && !run.json))) {
+		cli_error("out of memory");
+		code = EXIT_FAILED;
 	}
-	vfioadm_set_dry_run(cli->ctx, co->dry_run);
-	if (co->dry_run)
-		vfioadm_set_action_fn(cli->ctx, print_action, NULL);
-	if (cli_lock(cli, co->lock_timeout_ms) != EXIT_OK) {
-		free(t.v);
-		return EXIT_FAILED;
+	if (code == EXIT_OK) {
+		vfioadm_set_dry_run(cli->ctx, co->dry_run);
+		if (co->dry_run)
+			vfioadm_set_action_fn(cli->ctx, print_action, co->json ? stderr : stdout);
+		code = cli_lock(cli, co->lock_timeout_ms) == EXIT_OK ? EXIT_OK : EXIT_FAILED;
 	}
-	int r;
-	struct json_object *results = co->json ? json_object_new_array() : NULL;
-	size_t ok = 0;
-	for (size_t i = 0; i < t.n; i++) {
-		struct vfioadm_outcome o;
-		if (co->dry_run || t.n > 1)
-			printf("[%zu/%zu] %s%s\n", i + 1, t.n, t.v[i], co->dry_run ? " (dry run: nothing is written)" : "");
-		r = streq(cmd, "bind") ? vfioadm_bind(cli->ctx, t.v[i], &co->b, &o)
-				       : vfioadm_unbind(cli->ctx, t.v[i], &co->b, &o);
-		int c = r < 0 ? report_failure(cli, cmd, r, &o, &co->b.match) : EXIT_OK;
-		if (c == EXIT_OK) {
-			ok++;
-			if (!o.changed)
-				printf("%s: already %s%s\n", o.bdf, streq(cmd, "bind") ? "bound to " : "released",
-				       streq(cmd, "bind") ? o.driver : "");
-			else if (!co->dry_run)
-				printf("%s: %s %s (was %s)\n", o.bdf, streq(cmd, "bind") ? "bound to" : "released to",
-				       o.driver[0] ? o.driver : "no driver", o.prev_driver[0] ? o.prev_driver : "no driver");
-			if (streq(cmd, "bind") && !co->dry_run)
-				say_group_state(cli, o.bdf, o.iommu_group);
-			if (co->persist && !co->dry_run)
-				c = persist(cli, cmd, &co->b, o.bdf);
+	if (code == EXIT_OK) {
+		change_all(&run, &t);
+		if (t.n > 1)
+			fprintf(co->json ? stderr : stdout, "%zu of %zu %s%s%s\n", run.ok, t.n, co->dry_run ? "would be " : "",
+			       run.bind ? "bound" : "released", run.ok == t.n ? "" : "; the others were left as they were");
+		if (run.json) {
+			struct json_object *a = json_object_new_array();
+			for (size_t i = 0; i < t.n; i++)
+				json_object_array_add(a, run.json[i]);
+			json_print(a);
 		}
-		if (results) {
-			struct json_object *j = json_object_new_object();
-			json_object_object_add(j, "bdf", json_object_new_string(o.bdf));
-			json_object_object_add(j, "ok", json_object_new_boolean(c == EXIT_OK));
-			json_object_object_add(j, "changed", json_object_new_boolean(o.changed));
-			json_object_object_add(j, "driver", o.driver[0] ? json_object_new_string(o.driver) : NULL);
-			json_object_object_add(j, "previous_driver", o.prev_driver[0] ? json_object_new_string(o.prev_driver) : NULL);
-			json_object_object_add(j, "rolled_back", json_object_new_boolean(o.rolled_back));
-			json_object_object_add(j, "reason", o.reason[0] ? json_object_new_string(o.reason) : NULL);
-			json_object_object_add(j, "refused", json_report_array(o.refusal));
-			json_object_array_add(results, j);
-		}
-		if (c != EXIT_OK && (code == EXIT_OK || c == EXIT_USAGE || c == EXIT_REFUSED))
-			code = c;
-		vfioadm_outcome_done(&o);
+		vfioadm_unlock(cli->ctx);
+		code = run.code;
 	}
-	if (t.n > 1)
-		printf("%zu of %zu %s%s%s\n", ok, t.n, co->dry_run ? "would be " : "",
-		       streq(cmd, "bind") ? "bound" : "released",
-		       ok == t.n ? "" : "; the others were left as they were");
-	if (results)
-		json_print(results);
-	vfioadm_unlock(cli->ctx);
+	free(run.json);
+	free(run.groups);
+	free(run.group_bdf);
 	free(t.v);
 	return code;
 }
 
 static const char *const bind_usage[] = {
 	"Usage: vfioadm bind [--driver NAME | --generic] [--group | --siblings] [--force]",
-	"                    [--dry-run] [--timeout SEC] [--json] BDF…",
+	"                    [--dry-run] [--timeout SEC] [--jobs N] [--json] BDF…",
 	"",
 	"Move each function to its VFIO driver (see 'vfioadm match') as one transaction:",
 	"load the module, refuse what would hurt the host, record the prior state in",
@@ -293,18 +373,19 @@ static const char *const bind_usage[] = {
 	"  --force         proceed although the host uses it (addresses, mounts)",
 	"  --dry-run       print the exact sysfs writes in order; change nothing",
 	"  --timeout SEC   for unbind, probe and waiting for another vfioadm (default 10)",
+	"  --jobs N        transactions at a time: the kernel's waits overlap (default 8)",
 	"  --json          a JSON array of results",
 	"  --persist       also record it in /etc/vfioadm.d/50-vfioadm.conf (kept at boot)",
 	NULL,
 };
 
 static const char *const unbind_usage[] = {
-	"Usage: vfioadm unbind [--force] [--dry-run] [--timeout SEC] [--json] BDF…",
+	"Usage: vfioadm unbind [--force] [--dry-run] [--timeout SEC] [--jobs N] [--json] BDF…",
 	"",
 	"Give each function back to the host: restore what its journal recorded (the",
 	"driver and driver_override it had before 'vfioadm bind'), or with no journal",
 	"clear driver_override and let the kernel's default driver probe. Recovers the",
-	"journal of a run that was interrupted.",
+	"journal of a run that was interrupted. Options as for bind.",
 	"  --persist       also remove its entry from /etc/vfioadm.d/50-vfioadm.conf",
 	NULL,
 };
@@ -316,7 +397,7 @@ static int run_bind_like(struct cli *cli, int argc, char **argv, bool is_bind)
 		{ "group", no_argument, NULL, 'G' },        { "siblings", no_argument, NULL, 'S' },
 		{ "force", no_argument, NULL, 'f' },        { "dry-run", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' }, { "json", no_argument, NULL, 'j' },
-		{ "persist", no_argument, NULL, 'p' },
+		{ "persist", no_argument, NULL, 'p' },      { "jobs", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },         {},
 	};
 	const char *cmd = is_bind ? "bind" : "unbind";
@@ -343,6 +424,14 @@ static int run_bind_like(struct cli *cli, int argc, char **argv, bool is_bind)
 			break;
 		case 'j': co.json = true; break;
 		case 'p': co.persist = true; break;
+		case 'J': {
+			char *end;
+			long j = strtol(optarg, &end, 10);
+			if (*end || !*optarg || j < 1 || j > 64)
+				return cli_usage_error(cmd, "--jobs takes a number of transactions at a time, 1 to 64");
+			co.b.jobs = (unsigned)j;
+			break;
+		}
 		case 'h': cli_print_usage(is_bind ? bind_usage : unbind_usage); return EXIT_OK;
 		default: return EXIT_USAGE;
 		}

@@ -313,6 +313,7 @@ struct vfioadm_bind_opts {
 	bool force;          /* override the forceable refusals */
 	int timeout_ms;      /* for unbind, probe and verification (default 10 s) */
 	bool from_config;    /* journal it as bound by the configuration (vfioadm apply) */
+	unsigned jobs;       /* vfioadm_bind_many(): transactions at a time (0: 8; 1: one by one) */
 };
 
 struct vfioadm_outcome {
@@ -345,6 +346,23 @@ int vfioadm_bind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_
  */
 int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
 		   struct vfioadm_outcome *o);
+
+/*
+ * vfioadm_bind_many / vfioadm_unbind_many: the same for @n functions, each its own transaction,
+ * up to opts->jobs of them at a time: the kernel's waits (a driver's remove, a probe) overlap.
+ * Checks and module loading happen one function after the other on the caller's thread, the
+ * kernel's steps on the library's worker threads (each with its own writer), so a log function
+ * set with vfioadm_set_log_fn() may be called from those. In dry-run mode, one by one.
+ * @done is called on the caller's thread as each transaction ends, in the order they end, with
+ * its index in @bdfs, what vfioadm_bind() would have returned, and its outcome, which is the
+ * callback's to keep (vfioadm_outcome_done() it). A BDF listed twice fails with -EINVAL the
+ * second time. Returns 0 once every transaction has ended, -ENOMEM before any began.
+ */
+typedef void (*vfioadm_outcome_fn)(void *data, size_t index, int r, struct vfioadm_outcome *o);
+int vfioadm_bind_many(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n,
+		      const struct vfioadm_bind_opts *opts, vfioadm_outcome_fn done, void *data);
+int vfioadm_unbind_many(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n,
+			const struct vfioadm_bind_opts *opts, vfioadm_outcome_fn done, void *data);
 
 /* ---- SR-IOV (lib/sriov.c) ----------------------------------------------------------- */
 

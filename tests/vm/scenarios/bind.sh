@@ -153,6 +153,43 @@ grep -q "/dev/nvme0n1 is open by pid $holder" /tmp/out && ok "names the process"
 kill $holder; wait $holder 2>/dev/null
 is "$(sysfs_driver $pf)" "nvme" "the PF stayed on nvme"
 
+# ---- many at once (--jobs): each its own transaction; one failing leaves the others done ----
+echo 0 >$S/$pf/sriov_drivers_autoprobe
+echo 4 >$S/$pf/sriov_numvfs
+vfs=$(for l in $S/$pf/virtfn*; do basename "$(readlink "$l")"; done)
+all="$edu $nic $nic2 $vfs"
+echo 5 >/sys/module/edu_vfio_pci/parameters/fail_probe
+vfioadm bind --json $all >/tmp/out.json 2>/tmp/err
+is "$?" 1 "batch bind with one failing probe: exit 1"
+echo 0 >/sys/module/edu_vfio_pci/parameters/fail_probe
+is "$(jq -r '[.[].bdf] | join(" ")' /tmp/out.json)" "$(echo $all)" "JSON results in the order the BDFs were named"
+is "$(jq -r '[.[] | select(.ok | not) | .bdf] | join(" ")' /tmp/out.json):$(jq -r '.[0].rolled_back' /tmp/out.json)" \
+	"$edu:true" "only edu failed, and it was rolled back"
+is "$(for d in $edu $nic $nic2 $vfs; do sysfs_driver $d; done | tr '\n' ' ')" \
+	"null vfio-pci vfio-pci vfio-pci vfio-pci vfio-pci vfio-pci " "the other six are on vfio-pci, edu as it was"
+vfioadm bind --jobs 3 $all >/tmp/out 2>&1
+is "$?" 0 "batch bind again with --jobs 3: exit 0"
+is "$(grep -c '^\[[0-9]/7\] ' /tmp/out):$(grep -c 'already bound' /tmp/out)" "7:6" \
+	"a progress line for each of the 7; the six bound before are left alone"
+is "$(tail -n1 /tmp/out)" "7 of 7 bound" "the summary"
+# release all; edu's remove blocks in the kernel: only edu is abandoned, the others come back
+echo 1 >/sys/module/edu_vfio_pci/parameters/block_remove
+t0=$(date +%s)
+vfioadm unbind --timeout 2 --json $all >/tmp/out.json 2>/tmp/err
+rc=$? t1=$(date +%s)
+is "$rc" 1 "batch unbind with one blocked remove: exit 1"
+check "it returns within seconds ($((t1 - t0)) s)" test $((t1 - t0)) -le 10
+is "$(jq -r '[.[] | select(.ok | not) | .bdf] | join(" ")' /tmp/out.json)" "$edu" "only edu's release failed"
+is "$(for d in $nic $nic2 $vfs; do sysfs_driver $d; done | tr '\n' ' ')" "e1000e e1000e null null null null " \
+	"the NICs are back on e1000e, the VFs on no driver, as they were"
+is "$(ls /run/vfioadm/journal)" "$edu" "only edu's journal remains"
+echo 0 >/sys/module/edu_vfio_pci/parameters/block_remove
+i=0; while [ $i -lt 50 ] && [ "$(sysfs_driver $edu)" != null ]; do sleep 0.1; i=$((i + 1)); done
+check_exit "once the kernel lets go, unbind finishes edu" 0 vfioadm unbind $edu
+is "$(sysfs_driver $edu):$(override $edu)" "null:(null)" "edu restored"
+echo 0 >$S/$pf/sriov_numvfs
+echo 1 >$S/$pf/sriov_drivers_autoprobe
+
 # ---- bad input: exit 2, nothing written ----
 before=$(for d in $edu $nic; do echo "$(sysfs_driver $d):$(override $d)"; done)
 for bad in 'a/b' '..' 'x

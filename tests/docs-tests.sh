@@ -19,6 +19,11 @@ for c in $cmds; do
 	t "$c: has a completion branch" grep -Eq "^	$c\)|^	$c\|" "$comp"
 	t "$c: in the SEE ALSO of vfioadm(8)" grep -q "^\.BR vfioadm-$c (8)" "$src/man/vfioadm.8"
 	t "$c: --help exits 0" "$vfioadm" "$c" --help
+	# every option its --help names is in its man page and its completion
+	for o in $("$vfioadm" "$c" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		t "$c $o: in its man page" sh -c 'sed "s/\\\\//g" "$1" | grep -q -- "$2"' _ "$src/man/vfioadm-$c.8" "$o"
+		t "$c $o: in the completion" grep -q -- "$o" "$comp"
+	done
 done
 t "completion script parses" bash -n "$comp"
 echo "1..$n"

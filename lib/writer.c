@@ -85,11 +85,7 @@ _Noreturn static void helper_main(const int *socks, unsigned n)
 	if (null > 2)
 		close(null);
 	prctl(PR_SET_NAME, "vfioadm-writer");
-	if (n == 1) {
-		serve(HELPER_FD);
-		_exit(0);
-	}
-	pthread_t t[MAX_LANES];
+	pthread_t t[MAX_LANES]; /* none for a single lane: no pthread call then */
 	bool started[MAX_LANES] = { false };
 	for (unsigned k = 1; k < n; k++) {
 		started[k] = pthread_create(&t[k], NULL, serve_thread, (void *)(intptr_t)(HELPER_FD + (int)k)) == 0;
@@ -188,16 +184,24 @@ static void abandon(struct lane *l)
 	l->writer_pid = 0;
 }
 
+/* Wait until the helper answers on @fd or @end (now_ms()) passes: 1 answered (or gone),
+ * 0 timed out, -errno. */
+static int wait_answer(int fd, long long end)
+{
+	for (;;) {
+		long long left = end - now_ms();
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int n = poll(&p, 1, left > 0 ? (int)(left > INT_MAX ? INT_MAX : left) : 0);
+		if (n >= 0 || errno != EINTR)
+			return n < 0 ? -errno : n;
+	}
+}
+
 bool writer_abandoned_done(struct lane *l, int grace_ms)
 {
 	if (l->stuck_fd < 0)
 		return true;
-	struct pollfd p = { .fd = l->stuck_fd, .events = POLLIN };
-	long long end = now_ms() + grace_ms;
-	int n;
-	while ((n = poll(&p, 1, (int)(end > now_ms() ? end - now_ms() : 0))) < 0 && errno == EINTR)
-		;
-	if (n <= 0)
+	if (wait_answer(l->stuck_fd, now_ms() + grace_ms) <= 0)
 		return false;
 	/* the late answer (or the helper is gone): the kernel has let go */
 	close(l->stuck_fd);
@@ -225,18 +229,10 @@ void lane_stop(struct lane *l)
  * the helper is gone without answering. */
 static int helper_answer(struct lane *l, long long end, int *err)
 {
-	for (;;) {
-		long long left = end - now_ms();
-		struct pollfd p = { .fd = l->writer_fd, .events = POLLIN };
-		int n = poll(&p, 1, left > 0 ? (int)(left > INT_MAX ? INT_MAX : left) : 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n == 0)
-			return -ETIMEDOUT;
-		if (n < 0)
-			return -errno;
-		return recv(l->writer_fd, err, sizeof(*err), 0) == (ssize_t)sizeof(*err) ? 0 : -EIO;
-	}
+	int n = wait_answer(l->writer_fd, end);
+	if (n <= 0)
+		return n == 0 ? -ETIMEDOUT : n;
+	return recv(l->writer_fd, err, sizeof(*err), 0) == (ssize_t)sizeof(*err) ? 0 : -EIO;
 }
 
 /* Write @value to @path through the lane's helper, waiting at most @timeout_ms. On timeout

@@ -217,9 +217,11 @@ struct change_run {
 	size_t n, ended, ok;
 	int code;
 	struct json_object **json;  /* each target's result, in the order they were named */
-	int *groups;                /* bind: the groups of the functions now on VFIO, to check at the end */
+	struct bound_group {        /* bind: the groups of the functions now on VFIO, to check at the */
+		int group;          /* end, each with the first of its functions bound */
+		char bdf[VFIOADM_BDF_MAX];
+	} *groups;
 	size_t n_groups;
-	char (*group_bdf)[VFIOADM_BDF_MAX];
 };
 
 static struct json_object *json_outcome(const struct vfioadm_outcome *o, bool ok)
@@ -239,10 +241,10 @@ static struct json_object *json_outcome(const struct vfioadm_outcome *o, bool ok
 static void note_group(struct change_run *run, const struct vfioadm_outcome *o)
 {
 	for (size_t i = 0; i < run->n_groups; i++)
-		if (run->groups[i] == o->iommu_group)
+		if (run->groups[i].group == o->iommu_group)
 			return;
-	run->groups[run->n_groups] = o->iommu_group;
-	strcpy(run->group_bdf[run->n_groups++], o->bdf);
+	run->groups[run->n_groups].group = o->iommu_group;
+	strcpy(run->groups[run->n_groups++].bdf, o->bdf);
 }
 
 /* A transaction ended: say so (with progress when there are several), keep its JSON. */
@@ -309,7 +311,7 @@ static void change_all(struct change_run *run, const struct targets *t)
 	free(bdfs);
 	/* once all have ended: a group's other members may have been in this very run */
 	for (size_t i = 0; i < run->n_groups; i++)
-		say_group_state(run->cli, run->group_bdf[i], run->groups[i]);
+		say_group_state(run->cli, run->groups[i].bdf, run->groups[i].group);
 }
 
 static int run_change(struct cli *cli, const char *cmd, struct change_opts *co, int n, char **args)
@@ -324,9 +326,8 @@ static int run_change(struct cli *cli, const char *cmd, struct change_opts *co, 
 	}
 	struct change_run run = { .cli = cli, .cmd = cmd, .bind = streq(cmd, "bind"), .co = co, .n = t.n };
 	run.groups = calloc(t.n ? t.n : 1, sizeof(*run.groups));
-	run.group_bdf = calloc(t.n ? t.n : 1, sizeof(*run.group_bdf));
 	run.json = co->json ? calloc(t.n ? t.n : 1, sizeof(*run.json)) : NULL;
-	if (code == EXIT_OK && (!run.groups || !run.group_bdf || (co->json && !run.json))) {
+	if (code == EXIT_OK && (!run.groups || (co->json && !run.json))) {
 		cli_error("out of memory");
 		code = EXIT_FAILED;
 	}
@@ -352,7 +353,6 @@ static int run_change(struct cli *cli, const char *cmd, struct change_opts *co, 
 	}
 	free(run.json);
 	free(run.groups);
-	free(run.group_bdf);
 	free(t.v);
 	return code;
 }

@@ -13,12 +13,16 @@ pkgs=(
 	# the real-kernel test bed: Debian's kernel + matching headers (one transaction pins the
 	# same ABI), QEMU, busybox for the guest, cpio for the initramfs, make for the test modules
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio make
+	# the second distribution kernel the core scenarios run on: Debian's 6.12 for bookworm
+	# (bookworm-security), image and headers from their meta-packages in the same transaction
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	# the full guest flavour (a debootstrap'd Debian booted with systemd + udev)
 	debootstrap qemu-utils e2fsprogs
 	# the mdev sample driver (mtty.c) is built from the kernel source at test time
 	linux-source-6.1 xz-utils
-	# a second test kernel: Debian's 6.12 source built with the VFIO device cdev and iommufd,
-	# which Debian's own kernels leave out (tests/vm/build-kernel.sh)
+	# vfioadm's own test kernel: Debian's 6.12 source built with the VFIO device cdev, iommufd
+	# and netdevsim, which Debian's kernels leave out (tests/vm/build-kernel.sh); the 6.12
+	# source also gives the mdev sample for Debian's 6.12
 	linux-source-6.12 bc bison flex libelf-dev libssl-dev
 	# benchmarks against the peers
 	hyperfine time driverctl dpdk

@@ -6,12 +6,15 @@
 # relay the scenario's TAP. One boot per scenario. A guest that does not boot, or a scenario
 # that does not report, is a failure ("Bail out!"), never a skip.
 #
-#   tests/vm/vm.sh BUILD_DIR SCENARIO [--keep]
+#   tests/vm/vm.sh BUILD_DIR SCENARIO [--kernel NAME] [--keep]
 #
 # BUILD_DIR holds src/vfioadm and lib/libvfioadm.so* (a meson build directory).
+# NAME is one of the test kernels (tests/vm/README.md): 6.1 (Debian bookworm's, the default),
+# 6.12 (Debian's 6.12 for bookworm) or iommufd (vfioadm's own build of the 6.12 source with
+# the VFIO device cdev, made by build-kernel.sh); it must be one the scenario's
+# "# kernels:" header names.
 # Environment: VFIOADM_VM_CACHE (default ~/.cache/vfioadm-vm), VFIOADM_VM_KERNEL (a release
-# under /lib/modules with /boot/vmlinuz-<release>; default: the newest Debian *-amd64 one;
-# a scenario with "# kernel: iommufd" boots vfioadm's own 6.12 build instead),
+# under /lib/modules with /boot/vmlinuz-<release>, overriding the Debian kernel NAME picks),
 # VFIOADM_VM_TIMEOUT (seconds per boot, default 300), VFIOADM_VM_LOGDIR (keep logs there),
 # VFIOADM_VM_ACCEL (tcg, kvm, or auto: KVM only if a probe guest boots with it; cached).
 # Fixture capture: a scenario may write a tarball to /dev/vdb's raw disk ("results disk");
@@ -19,9 +22,18 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-builddir=$(cd "${1:?usage: vm.sh BUILD_DIR SCENARIO}" && pwd)
-scenario=${2:?usage: vm.sh BUILD_DIR SCENARIO}
-keep=${3:-}
+builddir=$(cd "${1:?usage: vm.sh BUILD_DIR SCENARIO [--kernel NAME] [--keep]}" && pwd)
+scenario=${2:?usage: vm.sh BUILD_DIR SCENARIO [--kernel NAME] [--keep]}
+shift 2
+keep= kernel_name=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--keep) keep=--keep ;;
+	--kernel) kernel_name=${2:?--kernel needs a name}; shift ;;
+	*) echo "vm.sh: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+	shift
+done
 scen_file=$here/scenarios/$scenario.sh
 if [ -f "$scenario" ]; then # a path: benchmarks keep their scenarios under bench/
 	scen_file=$(cd "$(dirname "$scenario")" && pwd)/$(basename "$scenario")
@@ -39,28 +51,37 @@ for tool in qemu-system-x86_64 busybox cpio depmod modprobe meson ldconfig; do
 done
 export PATH=$PATH:/sbin:/usr/sbin
 
-pick_kernel() {
+# A Debian kernel of SERIES (6.1, 6.12): the newest release under /lib/modules of that series
+# with its image and headers (scripts/install-deps.sh installs both in one transaction).
+pick_debian_kernel() {
 	if [ -n "${VFIOADM_VM_KERNEL:-}" ]; then echo "$VFIOADM_VM_KERNEL"; return; fi
 	local rel
 	for rel in $(ls /lib/modules | sort -V -r); do
+		case $rel in "$1".[0-9]*-amd64) ;; *) continue ;; esac
 		if [ -f "/boot/vmlinuz-$rel" ] && [ -d "/usr/src/linux-headers-$rel" ]; then
 			echo "$rel"; return
 		fi
 	done
 }
-# The kernel a scenario boots: Debian's (default), or "# kernel: iommufd", vfioadm's own build
-# of Debian's 6.12 source with the VFIO device cdev (tests/vm/build-kernel.sh, cached).
+# The kernels a scenario runs on: "# kernels: 6.1 6.12" (default 6.1); --kernel picks one.
 # modroot: where its /lib/modules/REL lives on this host ("" = /); headers: its build tree.
-kernel_kind=$(sed -n 's/^# kernel: //p' "$scen_file")
-case ${kernel_kind:-debian} in
-debian)
-	rel=$(pick_kernel)
-	[ -n "$rel" ] || bail "no kernel with headers: run scripts/install-deps.sh"
+scen_kernels=$(sed -n 's/^# kernels: //p' "$scen_file")
+scen_kernels=${scen_kernels:-6.1}
+kernel_name=${kernel_name:-${scen_kernels%% *}}
+case " $scen_kernels " in *" $kernel_name "*) ;;
+*) bail "scenario $scenario runs on '$scen_kernels', not on kernel '$kernel_name'" ;;
+esac
+case $kernel_name in
+6.1 | 6.12)
+	rel=$(pick_debian_kernel "$kernel_name")
+	[ -n "$rel" ] || bail "no Debian $kernel_name kernel with headers: run scripts/install-deps.sh"
 	modroot="" vmlinuz=/boot/vmlinuz-$rel headers=/usr/src/linux-headers-$rel ;;
 iommufd)
-	kd=$("$here/build-kernel.sh" "$cache") || bail "could not build the iommufd test kernel (see above)"
+	# scripts/test.sh builds it before any test runs; a test never waits for a kernel build
+	kd=$("$here/build-kernel.sh" --built "$cache") ||
+		bail "the iommufd test kernel is not built: run tests/vm/build-kernel.sh $cache (scripts/test.sh does)"
 	rel=$(cat "$kd/rel") modroot=$kd/root vmlinuz=$kd/vmlinuz headers=$kd/build ;;
-*) bail "unknown '# kernel: $kernel_kind' (debian or iommufd)" ;;
+*) bail "unknown kernel '$kernel_name' (6.1, 6.12 or iommufd)" ;;
 esac
 kdir=/lib/modules/$rel
 modprobe_host() { modprobe ${modroot:+-d "$modroot"} -S "$rel" "$@"; }
@@ -317,10 +338,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vfioadm-vm.XXXXXX")
 cleanup() {
 	local logdir=${VFIOADM_VM_LOGDIR:-$builddir/vm-logs}
 	mkdir -p "$logdir"
-	cp "$work/serial.txt" "$logdir/$scenario.serial.log" 2>/dev/null ||
-		cp "$work/serial.log" "$logdir/$scenario.serial.log" 2>/dev/null || true
+	local name=$scenario
+	[ "$kernel_name" = "${scen_kernels%% *}" ] || name=$scenario@$kernel_name
+	cp "$work/serial.txt" "$logdir/$name.serial.log" 2>/dev/null ||
+		cp "$work/serial.log" "$logdir/$name.serial.log" 2>/dev/null || true
 	if [ -f "$work/results.img" ] && [ "$(head -c 5 "$work/results.img" | od -An -c | tr -d ' ')" != "" ]; then
-		tar -tf "$work/results.img" >/dev/null 2>&1 && cp "$work/results.img" "$logdir/$scenario.results.tar"
+		tar -tf "$work/results.img" >/dev/null 2>&1 && cp "$work/results.img" "$logdir/$name.results.tar"
 	fi
 	[ "$keep" = --keep ] && echo "# kept $work" >&2 || rm -rf "$work"
 }
@@ -331,7 +354,7 @@ stage=$work/stage
 meson install -C "$builddir" --destdir "$stage" --no-rebuild --quiet >"$work/install.log" 2>&1 ||
 	{ cat "$work/install.log" >&2; bail "meson install of $builddir failed"; }
 kmods=$(build_test_modules)
-[ "$flavour" = full ] && [ -n "$modroot" ] && bail "'# flavour: full' boots Debian's kernel only"
+[ "$flavour" = full ] && [ -n "$modroot" ] && bail "'# flavour: full' boots Debian's kernels only"
 if [ "$flavour" = full ]; then build_full_initramfs "$kmods"; else build_initramfs "$kmods"; fi
 boots=$(header boots | tr -d ' ')
 [ "${boots:-1}" -gt 1 ] && [ "$flavour" != full ] && bail "'# boots:' needs '# flavour: full' (a disk that survives)"

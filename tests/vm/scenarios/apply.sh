@@ -1,6 +1,7 @@
 # vfioadm plan / apply against the real kernel: the configuration is applied once; a second
 # apply writes nothing; an entry removed from the configuration is given back; malformed
 # configurations are refused with file:line and change nothing.
+# kernels: 6.1 6.12
 # load: vfio_pci mdev
 # extra: edu_vfio_pci mtty
 . ./lib.sh

@@ -1,4 +1,5 @@
 # bind / unbind / check against the real kernel, with the fault-injecting edu variant.
+# kernels: 6.1 6.12
 # load: vfio_pci ext4
 # extra: edu_vfio_pci
 . ./lib.sh

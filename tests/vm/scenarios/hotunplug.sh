@@ -1,5 +1,6 @@
 # A device hot-removed (QMP device_del, real PCIe hot-unplug) between bind's unbind and bind
 # steps: a clear error, no crash, and no journal left for a device that is gone.
+# kernels: 6.1 6.12
 # load: vfio_pci
 . ./lib.sh
 nic=0000:02:00.0

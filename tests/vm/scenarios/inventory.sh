@@ -1,5 +1,6 @@
 # The inventory against the kernel: `vfioadm show --json` for every PCI function equals what
 # sysfs says, and `list --json` agrees with show.
+# kernels: 6.1 6.12
 # load:
 . ./lib.sh
 

@@ -1,6 +1,7 @@
 # Ranking with three real variants for one device: a class-qualified one (…bc00scFFi*) beats the
 # id-only ones; denying it leaves an id-only tie between two modules, decided by modules.alias
 # order and reported.
+# kernels: 6.1 6.12
 # load: vfio_pci
 # extra: edu_vfio_pci edu_tie_vfio_pci edu_class_vfio_pci
 . ./lib.sh

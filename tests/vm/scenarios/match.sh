@@ -1,6 +1,7 @@
 # vfioadm match against the guest's real module directory: the edu test variant (built at
 # test time, installed under extra/, depmod'ed) wins over vfio_pci; the driver name is known
 # after loading; candidate sets equal the guest's modprobe -R for every device.
+# kernels: 6.1 6.12
 # load: vfio_pci
 # extra: edu_vfio_pci
 . ./lib.sh

@@ -2,7 +2,7 @@
 # Debian's kernels lack: this boots vfioadm's own build of Debian's 6.12 source with
 # CONFIG_VFIO_DEVICE_CDEV and CONFIG_IOMMUFD (tests/vm/build-kernel.sh). The cdev answer must
 # equal the group answer and the kernel's own resource files; a cdev holder is refused.
-# kernel: iommufd
+# kernels: iommufd
 # load: vfio_pci mdev
 # extra: edu_vfio_pci mtty
 . ./lib.sh

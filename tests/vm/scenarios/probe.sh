@@ -1,5 +1,6 @@
 # vfioadm probe against the real kernel: what the VFIO fd exposes equals what the kernel says
 # elsewhere (resource file, config space), for a variant driver, vfio-pci and an mdev.
+# kernels: 6.1 6.12
 # load: vfio_pci mdev
 # extra: edu_vfio_pci mtty
 . ./lib.sh

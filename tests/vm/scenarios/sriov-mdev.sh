@@ -1,4 +1,5 @@
 # SR-IOV on the nvme PF and mediated devices on the kernel's mtty sample, real kernel.
+# kernels: 6.1 6.12
 # load: vfio_pci mdev
 # extra: mtty
 . ./lib.sh

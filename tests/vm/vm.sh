@@ -312,6 +312,11 @@ relay_tap() {
 		tail -n 40 "$work/serial.txt" >&2 || true; cat "$work/qemu.out" >&2
 		bail "guest did not boot to the scenario (serial log above)"
 	fi
+	# the guest ran the kernel asked for (a scenario "on 6.12" that booted 6.1 proves nothing)
+	local booted
+	booted=$(sed -n 's/^VFIOADM-SCENARIO-BEGIN kernel=//p' "$work/serial.txt" | sort -u | tr '\n' ' ')
+	[ "$booted" = "$rel " ] || bail "the guest ran kernel '${booted% }', not $rel ($kernel_name)"
+	echo "# kernel $kernel_name: $rel"
 	sed -n '/^VFIOADM-SCENARIO-BEGIN/,/^VFIOADM-SCENARIO-END/p' "$work/serial.txt" |
 		grep -E '^(ok|not ok|1\.\.|#|Bail out!)' >"$tap" || true
 	boots=$(header boots | tr -d ' ')

@@ -7,7 +7,7 @@ for m in $(cat /etc/vfioadm-load-modules 2>/dev/null); do modprobe "$m"; done
 # which boot of the scenario this is ("# boots: N" scenarios reboot): VFIOADM_BOOT
 VFIOADM_BOOT=$(sed -n 's/.*vfioadm\.boot=\([0-9]*\).*/\1/p' /proc/cmdline)
 export VFIOADM_BOOT=${VFIOADM_BOOT:-1}
-echo VFIOADM-SCENARIO-BEGIN
+echo "VFIOADM-SCENARIO-BEGIN kernel=$(uname -r)"
 cd /scenario && sh ./run.sh
 echo "VFIOADM-SCENARIO-END rc=$?"
 sync

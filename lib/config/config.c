@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "config/config.h"
 
 #define CONF_MAIN "/etc/vfioadm.conf"
 #define CONF_DIR "/etc/vfioadm.d"

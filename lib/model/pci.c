@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 
-#include "internal.h"
+#include "model/model.h"
 
 #define PCI_DEVICES "/sys/bus/pci/devices"
 
@@ -351,8 +351,7 @@ int device_read_binding(struct vfioadm_ctx *ctx, const char *bdf, char driver[VF
 
 /* ---- the snapshot ---- */
 
-void vfioadm_snapshot_free(struct vfioadm_ctx *ctx);
-void vfioadm_snapshot_free(struct vfioadm_ctx *ctx)
+static void snapshot_free(struct vfioadm_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->n_devices; i++)
 		vfioadm_device_free(ctx->devices[i]);
@@ -388,10 +387,10 @@ static int snapshot_add(struct vfioadm_ctx *ctx, struct vfioadm_device *dev, siz
 
 EXPORT int vfioadm_scan(struct vfioadm_ctx *ctx, unsigned fill)
 {
-	vfioadm_snapshot_free(ctx);
+	snapshot_free(ctx);
 	_cleanup_closedir_ DIR *d = NULL;
-	int r = root_opendir(ctx, PCI_DEVICES, &d);
-	if (r < 0)
+	int r = ctx_on_free(ctx, snapshot_free);
+	if (r < 0 || (r = root_opendir(ctx, PCI_DEVICES, &d)) < 0)
 		return r;
 	size_t cap = 0;
 	struct dirent *de;

@@ -14,7 +14,7 @@
 #include <libkmod.h>
 #include <stdarg.h>
 
-#include "internal.h"
+#include "choice/choice.h"
 
 #define KMOD_SYMBOLS(X)                                                                            \
 	X(kmod_new) X(kmod_unref) X(kmod_set_log_fn) X(kmod_set_log_priority) X(kmod_list_next)     \
@@ -63,6 +63,13 @@ static void kmod_log_to_ours(void *data, int priority _unused_, const char *file
 	dbg(data, "libkmod: %s", msg);
 }
 
+static void kmod_ctx_free(struct vfioadm_ctx *ctx)
+{
+	if (ctx->kmod)
+		sym_kmod_unref(ctx->kmod);
+	ctx->kmod = NULL;
+}
+
 int kmod_ctx_get(struct vfioadm_ctx *ctx, struct kmod_ctx **ret)
 {
 	if (ctx->kmod) {
@@ -93,14 +100,7 @@ int kmod_ctx_get(struct vfioadm_ctx *ctx, struct kmod_ctx **ret)
 	sym_kmod_set_log_priority(k, 7);
 	ctx->kmod = k;
 	*ret = k;
-	return 0;
-}
-
-void kmod_ctx_free(struct vfioadm_ctx *ctx)
-{
-	if (ctx->kmod)
-		sym_kmod_unref(ctx->kmod);
-	ctx->kmod = NULL;
+	return ctx_on_free(ctx, kmod_ctx_free);
 }
 
 int kmod_lookup_modules(struct vfioadm_ctx *ctx, const char *key, module_name_fn fn, void *data)

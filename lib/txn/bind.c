@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "internal.h"
+#include "txn/txn.h"
 
 
 /* Wait until the function is on @driver ("" = unbound), with vfio-dev/ when @need_vfio:
@@ -287,7 +287,8 @@ EXPORT int vfioadm_set_driver_override(struct vfioadm_ctx *ctx, const char *bdf,
 	char norm[VFIOADM_BDF_MAX];
 	if (vfioadm_bdf_normalize(bdf, norm) < 0 || !vfioadm_driver_name_valid(driver))
 		return -EINVAL;
-	return write_override(ctx, &ctx->lane, norm, driver);
+	struct lane *l = run_lane(ctx);
+	return l ? write_override(ctx, l, norm, driver) : -ENOMEM;
 }
 
 EXPORT void vfioadm_outcome_done(struct vfioadm_outcome *o)
@@ -420,11 +421,13 @@ static int unbind_execute(struct txn *t)
 int txn_prepare(struct txn *t, struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
 		bool bind)
 {
-	*t = (struct txn){ .ctx = ctx, .opts = opts, .bind = bind, .lane = &ctx->lane };
+	*t = (struct txn){ .ctx = ctx, .opts = opts, .bind = bind, .lane = run_lane(ctx) };
 	t->timeout = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
 	int r = vfioadm_bdf_normalize(bdf, t->o.bdf);
 	if (r < 0)
 		return r;
+	if (!t->lane)
+		return -ENOMEM;
 	if (!ctx_is_host(ctx) && !ctx->dry_run)
 		return -EROFS;
 	if ((r = vfioadm_device_read(ctx, t->o.bdf, VFIOADM_FILL_BASIC, &t->dev)) < 0)
@@ -453,7 +456,7 @@ static int run_one(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioad
 	struct txn t;
 	int r = txn_prepare(&t, ctx, bdf, opts, bind);
 	if (r > 0)
-		r = txn_execute(&t, &ctx->lane);
+		r = txn_execute(&t, t.lane);
 	txn_done(&t);
 	*o = t.o;
 	return r < 0 ? r : 0;

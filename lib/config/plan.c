@@ -6,7 +6,7 @@
  */
 #include <fcntl.h>
 
-#include "internal.h"
+#include "config/config.h"
 
 EXPORT void vfioadm_plan_free(struct vfioadm_plan *plan)
 {

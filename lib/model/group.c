@@ -6,7 +6,7 @@
  */
 #include <fcntl.h>
 
-#include "internal.h"
+#include "model/model.h"
 
 /* @has_vfio_dev: the member has vfio-dev/, i.e. a VFIO driver registered it */
 static bool driver_manages_dma(const char *driver, bool has_vfio_dev)
@@ -95,26 +95,6 @@ EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flag
 	if (rr < 0) {
 		vfioadm_report_free(r);
 		return rr;
-	}
-	*ret = r;
-	return 0;
-}
-
-EXPORT int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret)
-{
-	struct vfioadm_report *r = calloc(1, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	_cleanup_closedir_ DIR *d = NULL;
-	if (root_opendir(ctx, "/run/vfioadm/journal", &d) == 0) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			struct journal j;
-			if (de->d_name[0] == '.' || journal_read(ctx, de->d_name, &j) < 0)
-				continue;
-			if (streq(j.state, "binding"))
-				report_add(r, VFIOADM_BLOCK_JOURNAL, j.bdf, j.orig_driver, 0, false);
-		}
 	}
 	*ret = r;
 	return 0;

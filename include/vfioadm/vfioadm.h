@@ -273,6 +273,7 @@ enum vfioadm_blocker_kind {
 	VFIOADM_BLOCK_GROUP_MEMBER,    /* another group member is on a non-VFIO host driver */
 	VFIOADM_BLOCK_UNBOUND,         /* the device is bound to no driver (check) */
 	VFIOADM_BLOCK_JOURNAL,         /* a journal left by an interrupted run */
+	VFIOADM_BLOCK_JOURNAL_CORRUPT, /* a journal that does not read: subject its file name */
 };
 
 struct vfioadm_blocker {

@@ -45,6 +45,7 @@ struct vfioadm_ctx {
 	struct holders_cache *holders;    /* model/holders.c: open /dev nodes, briefly cached */
 	struct alias_state *alias;        /* choice/alias.c: alias tables, deny list, cache */
 	struct kmod_ctx *kmod;            /* choice/kmod.c, created on first use */
+	int kmod_error;                   /* choice/kmod.c: why it could not be (a corrupt index) */
 	char loaded_module[VFIOADM_NAME_MAX]; /* choice/kmod.c: the last module kmod_load() made sure of */
 	int lock_fd;                      /* txn/lock.c: -EBADF when not holding the run lock */
 	int journal_dir_fd;               /* txn/journal.c: /run/vfioadm/journal, opened on first write */
@@ -93,6 +94,9 @@ int attr_read(int dir_fd, const char *name, char *buf, size_t size);
 int attr_read_long(int dir_fd, const char *name, int base, long *ret);
 /* The last component of a symlink's target ("../../bus/pci/drivers/nvme" -> "nvme"). */
 int link_basename(int dir_fd, const char *name, char *buf, size_t size);
+/* The driver a "driver" link names: as link_basename(), but -EBADMSG unless it is relative and
+ * ends in drivers/NAME as the kernel makes it (a captured tree may hold anything). */
+int link_driver_name(int dir_fd, const char *name, char *buf, size_t size);
 /* Open a real subdirectory; a symlink is refused (follow links with root_open()). */
 int dir_openat(int dir_fd, const char *name);
 /* Call @fn for each entry of the open directory but . and ..; a non-zero return stops and is

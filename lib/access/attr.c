@@ -56,7 +56,8 @@ int attr_read(int dir_fd, const char *name, char *buf, size_t size)
 {
 	_cleanup_close_ int fd = -EBADF;
 	if (*name) {
-		fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		/* O_NONBLOCK: sysfs ignores it, and a FIFO in a captured tree cannot hang us */
+		fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
 	}
@@ -100,4 +101,19 @@ int dir_openat(int dir_fd, const char *name)
 {
 	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+int link_driver_name(int dir_fd, const char *name, char *buf, size_t size)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(dir_fd, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	/* the kernel's link is relative and ends in .../drivers/NAME: anything else is no driver */
+	char *base = strrchr(target, '/');
+	if (target[0] == '/' || !base || base - target < 7 || strncmp(base - 7, "drivers", 7) != 0 ||
+	    (base - target > 7 && base[-8] != '/'))
+		return -EBADMSG;
+	return strscpy(buf, size, base + 1);
 }

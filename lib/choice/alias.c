@@ -416,7 +416,8 @@ static int candidates_compute(struct vfioadm_ctx *ctx, struct alias_state *st, c
 		if (r < 0)
 			return r;
 	}
-	qsort(l->v, l->n, sizeof(*l->v), candidate_cmp);
+	if (l->n > 0)
+		qsort(l->v, l->n, sizeof(*l->v), candidate_cmp);
 	return 0;
 }
 
@@ -627,7 +628,8 @@ EXPORT int vfioadm_match(struct vfioadm_ctx *ctx, const char *modalias,
 	}
 	snprintf(m->key, sizeof(m->key), "vfio_%s", modalias);
 	m->n_candidates = e->n;
-	memcpy(m->candidates, e->cands, e->n * sizeof(*e->cands));
+	if (e->n > 0)
+		memcpy(m->candidates, e->cands, e->n * sizeof(*e->cands));
 	for (size_t i = 0; i < m->n_candidates; i++)
 		m->candidates[i].denied = is_denied(st, m->candidates[i].module);
 	r = apply_choice(ctx, st, e->pinned, opts, m);

@@ -89,7 +89,7 @@ EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flag
 		rr = report_holders(ctx, r, paths);
 	if (rr >= 0 && root_exists(ctx, nodes[1])) /* /dev/vfio/noiommu-N: usable, not isolated */
 		rr = report_add(r, VFIOADM_BLOCK_NOIOMMU_MODE, nodes[1], "", 0, false);
-	if (rr >= 0)
+	if (rr >= 0 && r->n > 0)
 		qsort(r->v, r->n, sizeof(*r->v), blocker_cmp);
 	free(nodes);
 	if (rr < 0) {

@@ -196,6 +196,22 @@ static int precheck(struct txn *t)
 	return refuse_if(refuse, r, &t->o);
 }
 
+/* A journal that does not read is a transaction whose way back is lost: never act on what it
+ * says, and go past it only with --force (bind then writes a new one, unbind removes it). */
+static int journal_unreadable(struct txn *t, int r)
+{
+	if (r == 0 || r == -ENOENT)
+		return 0;
+	if (t->opts->force)
+		return t->bind ? 0 : journal_remove(t->ctx, t->o.bdf);
+	struct vfioadm_report *rep = calloc(1, sizeof(*rep));
+	if (!rep)
+		return -ENOMEM;
+	report_add(rep, VFIOADM_BLOCK_JOURNAL_CORRUPT, t->o.bdf,
+		   r == -EBADMSG ? "not a journal vfioadm wrote" : strerror(-r), 0, true);
+	return refuse_if(true, rep, &t->o);
+}
+
 /* Choose and load the VFIO driver; its PCI driver name is known once the module is in. */
 static int choose_driver(struct txn *t)
 {
@@ -314,7 +330,10 @@ static int bind_prepare(struct txn *t)
 	strcpy(j->orig_override, t->i->driver_override);
 	strcpy(j->target, o->driver);
 	strcpy(j->state, "binding");
-	t->has_journal = journal_read(t->ctx, o->bdf, &t->prev) == 0;
+	r = journal_read(t->ctx, o->bdf, &t->prev);
+	t->has_journal = r == 0;
+	if ((r = journal_unreadable(t, r)) < 0)
+		return r;
 	if (t->has_journal) { /* from one VFIO driver to another: the host's state is the older one */
 		strcpy(j->orig_driver, t->prev.orig_driver);
 		strcpy(j->orig_override, t->prev.orig_override);
@@ -357,7 +376,10 @@ static int unbind_prepare(struct txn *t)
 {
 	const struct vfioadm_device_info *i = t->i;
 	struct journal *j = &t->j;
-	t->has_journal = journal_read(t->ctx, t->o.bdf, j) == 0;
+	int jr = journal_read(t->ctx, t->o.bdf, j);
+	t->has_journal = jr == 0;
+	if ((jr = journal_unreadable(t, jr)) < 0)
+		return jr;
 	/* claimed by the configuration before any host driver bound it (boot): giving it back
 	 * means letting the kernel's default driver have it, not leaving it without one */
 	t->reprobe = t->has_journal && j->from_config && !j->orig_driver[0];

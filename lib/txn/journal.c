@@ -127,12 +127,18 @@ int journal_read(struct vfioadm_ctx *ctx, const char *bdf, struct journal *ret)
 {
 	char path[PATH_MAX], text[1024];
 	journal_path(bdf, path, sizeof(path));
-	_cleanup_close_ int fd = root_open(ctx, path, O_RDONLY | O_NOFOLLOW);
+	/* never blocks on a FIFO planted there, never follows a link */
+	_cleanup_close_ int fd = root_open(ctx, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
-		return fd;
+		return fd == -ELOOP ? -EBADMSG : fd;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -EBADMSG;
 	int n = attr_read(fd, "", text, sizeof(text));
 	if (n < 0)
-		return n;
+		return n == -EFBIG ? -EBADMSG : n;
+	if (strlen(text) != (size_t)n)
+		return -EBADMSG; /* a NUL inside */
 	struct journal j;
 	if (journal_parse(text, &j) < 0 || !streq(j.bdf, bdf))
 		return -EBADMSG;
@@ -150,6 +156,13 @@ int journal_remove(struct vfioadm_ctx *ctx, const char *bdf)
 	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 }
 
+/* What is wrong with a journal that does not read, in words for the report */
+static const char *journal_fault(int r)
+{
+	return r == -EBADMSG ? "not a journal vfioadm wrote (unparsable, not a regular file, or naming "
+			       "another device)" : strerror(-r);
+}
+
 EXPORT int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret)
 {
 	struct vfioadm_report *r = calloc(1, sizeof(*r));
@@ -160,9 +173,15 @@ EXPORT int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_rep
 		struct dirent *de;
 		while ((de = readdir(d))) {
 			struct journal j;
-			if (de->d_name[0] == '.' || journal_read(ctx, de->d_name, &j) < 0)
-				continue;
-			if (streq(j.state, "binding"))
+			if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp."))
+				continue; /* a temp file is a journal that never was: nothing was touched */
+			int rr = journal_read(ctx, de->d_name, &j);
+			if (rr == -ENOENT)
+				continue; /* finished meanwhile */
+			if (rr < 0)
+				/* its way back is lost: say so, never act on what it says */
+				report_add(r, VFIOADM_BLOCK_JOURNAL_CORRUPT, de->d_name, journal_fault(rr), 0, true);
+			else if (streq(j.state, "binding"))
 				report_add(r, VFIOADM_BLOCK_JOURNAL, j.bdf, j.orig_driver, 0, false);
 		}
 	}

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "macro.h"
 #include "vfioadm/vfioadm.h"
@@ -33,7 +35,15 @@ extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unb
 /* src/cmd-config-edit.c: set or (body NULL) remove a section of the managed file */
 int cli_config_set(struct cli *cli, const char *section, const char *body, bool locked);
 
-/* Messages: one line each, on stderr, prefixed with the program name. */
+/* src/escape.c: write @text with control bytes and non-UTF-8 bytes escaped (\n, \x1b…) */
+void cli_fputs_escaped(const char *text, FILE *f);
+/* printf one line to @f (its newline added here), escaped as above */
+void cli_printf_escaped(FILE *f, const char *fmt, ...) _printf_(2, 3);
+/* strerror(-r), with vfioadm's words where the libc's would mislead (EXDEV under --root) */
+const char *cli_strerror(int r);
+
+/* Messages: one line each, on stderr, prefixed with the program name; what they quote is
+ * escaped (cli_fputs_escaped). */
 void cli_error(const char *fmt, ...) _printf_(1, 2);
 void cli_warn(const char *fmt, ...) _printf_(1, 2);
 /* Print a usage error and return EXIT_USAGE. */

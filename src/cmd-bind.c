@@ -44,6 +44,11 @@ void print_blocker(const struct vfioadm_blocker *b, int group)
 		cli_error("%s is bound to no driver: 'vfioadm bind %s' puts it on its VFIO driver",
 			  b->subject, b->subject);
 		break;
+	case VFIOADM_BLOCK_JOURNAL_CORRUPT:
+		cli_error("journal /run/vfioadm/journal/%s is %s: the device's earlier driver is unknown; "
+			  "check it ('vfioadm show'), then remove the file (or --force to overwrite it)",
+			  b->subject, b->detail);
+		break;
 	case VFIOADM_BLOCK_JOURNAL:
 		cli_error("%s: an interrupted vfioadm run left a journal (it was on %s): run 'vfioadm "
 			  "unbind %s' to restore it", b->subject, b->detail[0] ? b->detail : "no driver", b->subject);
@@ -57,6 +62,7 @@ static const char *const kind_names[] = {
 	[VFIOADM_BLOCK_NETDEV] = "netdev",         [VFIOADM_BLOCK_BLOCKDEV] = "blockdev",
 	[VFIOADM_BLOCK_OPEN] = "open",             [VFIOADM_BLOCK_GROUP_MEMBER] = "group_member",
 	[VFIOADM_BLOCK_UNBOUND] = "unbound",       [VFIOADM_BLOCK_JOURNAL] = "journal",
+	[VFIOADM_BLOCK_JOURNAL_CORRUPT] = "journal_corrupt",
 };
 
 struct json_object *json_report_array(const struct vfioadm_report *r)
@@ -103,7 +109,7 @@ static int expand(struct cli *cli, const char *bdf, bool group, bool siblings, s
 	int r = expand_it ? vfioadm_device_read(cli->ctx, bdf, group ? VFIOADM_FILL_DETAIL : VFIOADM_FILL_BASIC, &dev)
 			  : vfioadm_device_exists(cli->ctx, bdf);
 	if (r < 0) {
-		cli_error("%s: %s", bdf, r == -ENODEV ? "no such PCI device (see 'vfioadm list')" : strerror(-r));
+		cli_error("%s: %s", bdf, r == -ENODEV ? "no such PCI device (see 'vfioadm list')" : cli_strerror(r));
 		return EXIT_FAILED;
 	}
 	if (!expand_it)
@@ -166,7 +172,7 @@ static int report_failure(struct cli *cli, const char *cmd, int r, struct vfioad
 	}
 	if (!o->changed && !o->reason[0])
 		return cli_match_error(cli, o->bdf, r, mo);
-	cli_error("%s: %s failed: %s%s%s", o->bdf, cmd, strerror(-r), o->reason[0] ? "; kernel: " : "", o->reason);
+	cli_error("%s: %s failed: %s%s%s", o->bdf, cmd, cli_strerror(r), o->reason[0] ? "; kernel: " : "", o->reason);
 	if (o->rolled_back)
 		cli_error("%s: rolled back: on %s again, driver_override as before", o->bdf,
 			  o->prev_driver[0] ? o->prev_driver : "no driver");
@@ -305,7 +311,7 @@ static void change_all(struct change_run *run, const struct targets *t)
 	int r = run->bind ? vfioadm_bind_many(run->cli->ctx, bdfs, t->n, &run->co->b, one_done, run)
 			  : vfioadm_unbind_many(run->cli->ctx, bdfs, t->n, &run->co->b, one_done, run);
 	if (r < 0) {
-		cli_error("%s: %s", run->cmd, strerror(-r));
+		cli_error("%s: %s", run->cmd, cli_strerror(r));
 		run->code = EXIT_FAILED;
 	}
 	free(bdfs);

@@ -116,13 +116,19 @@ static int run_check(struct cli *cli, int argc, char **argv)
 		if (rr < 0) {
 			cli_error("%s: %s", t[i].bdf[0] ? t[i].bdf : "group",
 				  rr == -ENODEV ? "no such PCI device (see 'vfioadm list')" :
-				  rr == -ENOENT ? "no such IOMMU group" : strerror(-rr));
+				  rr == -ENOENT ? "no such IOMMU group" : cli_strerror(rr));
 			code = EXIT_FAILED;
 			continue;
 		}
-		for (size_t k = 0; journals && k < journals->n; k++)
-			if (!t[i].bdf[0] || streq(journals->v[k].subject, t[i].bdf))
-				report_copy(r, &journals->v[k]);
+		for (size_t k = 0; journals && k < journals->n; k++) {
+			const struct vfioadm_blocker *b = &journals->v[k];
+			char named[VFIOADM_BDF_MAX];
+			/* a corrupt journal whose name is no device's may be anyone's: shown for all */
+			bool anyones = b->kind == VFIOADM_BLOCK_JOURNAL_CORRUPT &&
+				       vfioadm_bdf_normalize(b->subject, named) < 0;
+			if (!t[i].bdf[0] || anyones || streq(b->subject, t[i].bdf))
+				report_copy(r, b);
+		}
 		bool viable = vfioadm_report_viable(r), noiommu = false;
 		for (size_t k = 0; k < r->n; k++)
 			noiommu |= r->v[k].kind == VFIOADM_BLOCK_NOIOMMU_MODE;

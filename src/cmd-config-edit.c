@@ -44,7 +44,7 @@ int cli_config_set(struct cli *cli, const char *section, const char *body, bool 
 		return EXIT_USAGE;
 	}
 	if (r < 0) {
-		cli_error("cannot write /etc/vfioadm.d/50-vfioadm.conf: %s", strerror(-r));
+		cli_error("cannot write /etc/vfioadm.d/50-vfioadm.conf: %s", cli_strerror(r));
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;

@@ -42,7 +42,7 @@ static int load(struct cli *cli, struct vfioadm_config **cfg, struct vfioadm_pla
 		return EXIT_USAGE;
 	}
 	if (r < 0) {
-		cli_error("cannot read the configuration: %s", strerror(-r));
+		cli_error("cannot read the configuration: %s", cli_strerror(r));
 		return EXIT_FAILED;
 	}
 	r = vfioadm_plan_compute(cli->ctx, *cfg, plan, &err);
@@ -52,7 +52,7 @@ static int load(struct cli *cli, struct vfioadm_config **cfg, struct vfioadm_pla
 		return EXIT_USAGE;
 	}
 	if (r < 0) {
-		cli_error("cannot compare the configuration with this host: %s", strerror(-r));
+		cli_error("cannot compare the configuration with this host: %s", cli_strerror(r));
 		vfioadm_config_free(*cfg);
 		return EXIT_FAILED;
 	}
@@ -158,7 +158,7 @@ static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_
 			return EXIT_FAILED;
 		}
 		if (r < 0)
-			snprintf(why, size, "%s", strerror(-r));
+			snprintf(why, size, "%s", cli_strerror(r));
 		return r < 0 ? EXIT_FAILED : EXIT_OK;
 	}
 	if (a->kind == VFIOADM_ACT_SRIOV) {
@@ -167,7 +167,7 @@ static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_
 		struct vfioadm_sriov_outcome o;
 		r = vfioadm_sriov_set(cli->ctx, a->target, &so, &o);
 		if (r < 0)
-			snprintf(why, size, "%s%s%s", strerror(-r), o.reason[0] ? ": " : "", o.reason);
+			snprintf(why, size, "%s%s%s", cli_strerror(r), o.reason[0] ? ": " : "", o.reason);
 		int code = r == -EBUSY ? EXIT_REFUSED : r < 0 ? EXIT_FAILED : EXIT_OK;
 		vfioadm_sriov_outcome_done(&o);
 		return code;
@@ -178,7 +178,7 @@ static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_
 	r = a->kind == VFIOADM_ACT_BIND ? vfioadm_bind(cli->ctx, a->target, &b, &o)
 					: vfioadm_unbind(cli->ctx, a->target, &b, &o);
 	if (r < 0) {
-		snprintf(why, size, "%s%s%s%s", strerror(-r), o.reason[0] ? ": " : "", o.reason,
+		snprintf(why, size, "%s%s%s%s", cli_strerror(r), o.reason[0] ? ": " : "", o.reason,
 			 o.rolled_back ? " (rolled back)" : "");
 		for (size_t i = 0; o.refusal && i < o.refusal->n; i++)
 			print_blocker(&o.refusal->v[i], -1);
@@ -334,7 +334,7 @@ static void claim_all(struct cli *cli, const struct vfioadm_config *cfg)
 			continue;
 		int r = vfioadm_set_driver_override(cli->ctx, i->bdf, driver);
 		if (r < 0)
-			cli_error("%s: cannot claim it for %s: %s", i->bdf, driver, strerror(-r));
+			cli_error("%s: cannot claim it for %s: %s", i->bdf, driver, cli_strerror(r));
 		else
 			printf("%s: claimed for %s\n", i->bdf, driver);
 	}

@@ -77,10 +77,28 @@ static struct vfioadm_match *recommend(struct cli *cli, const struct vfioadm_dev
 			 r == -ENOENT ? "no module directory" : "no vfio-pci in",
 			 streq(vfioadm_get_root(cli->ctx), "/") ? "" : vfioadm_get_root(cli->ctx),
 			 vfioadm_kernel_release(cli->ctx));
+	else if (!*warned && r == -EBADMSG)
+		cli_warn("no VFIO driver recommendations (vfio_driver is null): a module index is corrupt");
 	else if (!*warned && r != -EINVAL)
-		cli_warn("no VFIO driver recommendations (vfio_driver is null): %s", strerror(-r));
+		cli_warn("no VFIO driver recommendations (vfio_driver is null): %s", cli_strerror(r));
 	*warned = true;
 	return NULL;
+}
+
+/* Transactions in flight or whose way back is lost: the first thing an admin looks at says so. */
+static void warn_journals(struct cli *cli)
+{
+	struct vfioadm_report *j = NULL;
+	if (vfioadm_leftover_journals(cli->ctx, &j) < 0)
+		return;
+	for (size_t k = 0; k < j->n; k++)
+		if (j->v[k].kind == VFIOADM_BLOCK_JOURNAL_CORRUPT)
+			cli_warn("journal /run/vfioadm/journal/%s is %s: see 'vfioadm check'", j->v[k].subject,
+				 j->v[k].detail);
+		else
+			cli_warn("%s: an interrupted vfioadm run left a journal (it was on %s): see 'vfioadm check %s'",
+				 j->v[k].subject, j->v[k].detail[0] ? j->v[k].detail : "no driver", j->v[k].subject);
+	vfioadm_report_free(j);
 }
 
 static int run_list(struct cli *cli, int argc, char **argv)
@@ -118,7 +136,7 @@ static int run_list(struct cli *cli, int argc, char **argv)
 
 	int r = vfioadm_scan(cli->ctx, VFIOADM_FILL_BASIC);
 	if (r < 0) {
-		cli_error("cannot read the PCI devices under '%s': %s", vfioadm_get_root(cli->ctx), strerror(-r));
+		cli_error("cannot read the PCI devices under '%s': %s", vfioadm_get_root(cli->ctx), cli_strerror(r));
 		return EXIT_FAILED;
 	}
 	struct vfioadm_device *dev;
@@ -140,6 +158,7 @@ static int run_list(struct cli *cli, int argc, char **argv)
 	}
 	if (json)
 		json_array_end();
+	warn_journals(cli);
 	return EXIT_OK;
 }
 
@@ -178,7 +197,7 @@ static int run_show(struct cli *cli, int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	if (r < 0) {
-		cli_error("%s: cannot read the device: %s", bdf, strerror(-r));
+		cli_error("%s: cannot read the device: %s", bdf, cli_strerror(r));
 		return EXIT_FAILED;
 	}
 	const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);

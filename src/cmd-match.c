@@ -188,7 +188,11 @@ int cli_match_error(struct cli *cli, const char *what, int r, const struct vfioa
 			  "library modprobe uses)", what, r == -ELIBACC ? "could not be loaded" : "lacks a function vfioadm needs");
 		return EXIT_FAILED;
 	}
-	cli_error("%s: cannot choose a VFIO driver: %s", what, strerror(-r));
+	if (r == -EBADMSG) {
+		cli_error("%s: cannot choose a VFIO driver: a module index is corrupt (see above)", what);
+		return EXIT_FAILED;
+	}
+	cli_error("%s: cannot choose a VFIO driver: %s", what, cli_strerror(r));
 	return EXIT_FAILED;
 }
 
@@ -220,7 +224,7 @@ static int match_one(struct cli *cli, const char *arg, bool by_modalias,
 		label = bdf;
 		int r = vfioadm_device_read(cli->ctx, bdf, VFIOADM_FILL_BASIC, &dev);
 		if (r < 0) {
-			cli_error("%s: %s", bdf, r == -ENODEV ? "no such PCI device (see 'vfioadm list')" : strerror(-r));
+			cli_error("%s: %s", bdf, r == -ENODEV ? "no such PCI device (see 'vfioadm list')" : cli_strerror(r));
 			return EXIT_FAILED;
 		}
 		strscpy(modalias, sizeof(modalias), vfioadm_device_get_info(dev)->modalias);

@@ -40,7 +40,7 @@ static int mdev_error(const char *what, int r)
 		cli_error("%s: the kernel did not finish removing it: its group is still in use", what);
 		return EXIT_FAILED;
 	default:
-		cli_error("%s: %s", what, strerror(-r));
+		cli_error("%s: %s", what, cli_strerror(r));
 		return EXIT_FAILED;
 	}
 }

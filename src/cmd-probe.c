@@ -183,10 +183,10 @@ static int probe_error(const char *dev, int r, struct vfioadm_report *refusal)
 	case EPERM:
 	case EACCES:
 		cli_error("%s: the kernel refused access to /dev/vfio (%s): run as root, or as the owner of "
-			  "the group node", dev, strerror(-r));
+			  "the group node", dev, cli_strerror(r));
 		return EXIT_FAILED;
 	default:
-		cli_error("%s: %s", dev, strerror(-r));
+		cli_error("%s: %s", dev, cli_strerror(r));
 		return EXIT_FAILED;
 	}
 }

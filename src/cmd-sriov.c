@@ -51,7 +51,7 @@ static int sriov_error(const char *pf, int r, const struct vfioadm_sriov_outcome
 		cli_error("%s: no such PCI device (see 'vfioadm list')", pf);
 		return EXIT_FAILED;
 	default:
-		cli_error("%s: %s%s%s", pf, strerror(-r), o->reason[0] ? ": " : "", o->reason);
+		cli_error("%s: %s%s%s", pf, cli_strerror(r), o->reason[0] ? ": " : "", o->reason);
 		if (o->rolled_back)
 			cli_error("%s: rolled back to %u VFs", pf, o->prev_numvfs);
 		return EXIT_FAILED;

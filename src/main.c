@@ -50,9 +50,18 @@ void cli_print_usage(const char *const *lines)
 
 static void vmsg(const char *level, const char *fmt, va_list ap)
 {
+	char msg[2048];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	fprintf(stderr, "vfioadm: %s", level);
-	vfprintf(stderr, fmt, ap);
+	cli_fputs_escaped(msg, stderr);
 	fputc('\n', stderr);
+}
+
+const char *cli_strerror(int r)
+{
+	if (r == -EXDEV)
+		return "the path leaves the --root tree (a link points outside it)";
+	return strerror(r < 0 ? -r : r);
 }
 
 void cli_error(const char *fmt, ...)
@@ -75,8 +84,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	char msg[2048];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	fprintf(stderr, "vfioadm %s: ", cmd);
-	vfprintf(stderr, fmt, ap);
+	cli_fputs_escaped(msg, stderr);
 	fprintf(stderr, " (see 'vfioadm %s --help')\n", cmd);
 	va_end(ap);
 	return EXIT_USAGE;
@@ -153,8 +164,10 @@ static void log_to_stderr(void *data, int priority, const char *msg)
 	const struct cli *cli = data;
 	if (priority >= VFIOADM_LOG_DEBUG && !cli->verbose)
 		return;
-	fprintf(stderr, "vfioadm: %s%s\n", priority <= VFIOADM_LOG_ERR ? "" :
-		priority == VFIOADM_LOG_WARNING ? "warning: " : "debug: ", msg);
+	fprintf(stderr, "vfioadm: %s", priority <= VFIOADM_LOG_ERR ? "" :
+		priority == VFIOADM_LOG_WARNING ? "warning: " : "debug: ");
+	cli_fputs_escaped(msg, stderr);
+	fputc('\n', stderr);
 }
 
 static void print_main_usage(void)
@@ -181,7 +194,7 @@ static int run_command(struct cli *cli, const struct cli_command *cmd, const cha
 {
 	int r = vfioadm_new(root, &cli->ctx);
 	if (r < 0) {
-		cli_error("cannot use root '%s': %s", root, strerror(-r));
+		cli_error("cannot use root '%s': %s", root, cli_strerror(r));
 		return EXIT_USAGE;
 	}
 	vfioadm_set_log_fn(cli->ctx, log_to_stderr, cli);

@@ -208,7 +208,7 @@ void print_list_row(const struct vfioadm_device_info *info, const struct vfioadm
 	sriov_text(info, sriov, sizeof(sriov));
 	const char *vendor = names_vendor((uint16_t)info->ids.vendor);
 	const char *device = names_device((uint16_t)info->ids.vendor, (uint16_t)info->ids.device);
-	printf("%-12s  %-12s  %-9s  %-14s  %5s  %-20s  %-16s  %-16s  %s%s%s\n", info->bdf,
+	cli_printf_escaped(stdout, "%-12s  %-12s  %-9s  %-14s  %5s  %-20s  %-16s  %-16s  %s%s%s", info->bdf,
 	       vfioadm_class_short_name(info->ids.base_class), id, dash(info->driver),
 	       info->iommu_group >= 0 ? group : "-", vfio, sriov, m ? m->module : "-", dash(vendor),
 	       device ? " " : "", device ? device : "");
@@ -216,7 +216,7 @@ void print_list_row(const struct vfioadm_device_info *info, const struct vfioadm
 
 static void print_field(const char *key, const char *val)
 {
-	printf("%-18s %s\n", key, dash(val));
+	cli_printf_escaped(stdout, "%-18s %s", key, dash(val));
 }
 
 void print_device_text(const struct vfioadm_device_info *info, const struct vfioadm_match *m)
@@ -245,7 +245,7 @@ void print_device_text(const struct vfioadm_device_info *info, const struct vfio
 	snprintf(buf, sizeof(buf), "%d", info->iommu_group);
 	print_field("iommu_group:", info->iommu_group >= 0 ? buf : "none");
 	for (size_t i = 0; i < info->n_group_members; i++)
-		printf("  member           %-12s %s\n", info->group_members[i].name,
+		cli_printf_escaped(stdout, "  member           %-12s %s", info->group_members[i].name,
 		       dash(info->group_members[i].driver));
 	vfio_text(info, buf, sizeof(buf));
 	print_field("vfio:", info->vfio.bound ? buf : "not bound");
@@ -260,11 +260,11 @@ void print_device_text(const struct vfioadm_device_info *info, const struct vfio
 	if (info->sriov.role == VFIOADM_SRIOV_PF)
 		printf("  drivers_autoprobe %d\n", info->sriov.drivers_autoprobe);
 	for (size_t i = 0; i < info->sriov.n_vfs; i++)
-		printf("  vf %-13zu %s %s\n", i, info->sriov.vfs[i],
+		cli_printf_escaped(stdout, "  vf %-13zu %s %s", i, info->sriov.vfs[i],
 		       info->sriov.vf_drivers ? dash(info->sriov.vf_drivers[i]) : "");
 	for (size_t i = 0; i < info->n_mdev_types; i++) {
 		const struct vfioadm_mdev_type *t = &info->mdev_types[i];
-		printf("mdev type:         %s (%s, %s, %d available)\n", t->id, dash(t->name),
+		cli_printf_escaped(stdout, "mdev type:         %s (%s, %s, %d available)", t->id, dash(t->name),
 		       dash(t->device_api), t->available_instances);
 	}
 }

@@ -155,7 +155,7 @@ int vfioadm_device_exists(struct vfioadm_ctx *ctx, const char *bdf);
 struct vfioadm_device *vfioadm_device_free(struct vfioadm_device *dev);
 const struct vfioadm_device_info *vfioadm_device_get_info(const struct vfioadm_device *dev);
 
-/* ---- choosing the VFIO driver (lib/alias.c) ---------------------------------------- */
+/* ---- choosing the VFIO driver (lib/choice/) ----------------------------------------- */
 
 #define VFIOADM_PATTERN_MAX 96
 
@@ -245,7 +245,7 @@ bool vfioadm_driver_name_valid(const char *name);
  * Returns: 0, -ENOENT module not loaded, -ENODEV loaded but no PCI driver. */
 int vfioadm_module_driver(struct vfioadm_ctx *ctx, const char *module, char ret[VFIOADM_NAME_MAX]);
 
-/* ---- changing things: narration, dry run, lock (lib/write.c) ------------------------ */
+/* ---- changing things: narration, dry run, lock (lib/txn/) -------------------------- */
 
 /* Every change is narrated before it happens ("write", "load", …), so --dry-run can print
  * the exact sysfs writes in order; in dry-run mode nothing is written. */
@@ -260,7 +260,7 @@ void vfioadm_set_dry_run(struct vfioadm_ctx *ctx, bool dry_run);
 int vfioadm_lock(struct vfioadm_ctx *ctx, int timeout_ms, int *ret_holder);
 void vfioadm_unlock(struct vfioadm_ctx *ctx);
 
-/* ---- what stands in the way (lib/group.c, lib/inuse.c) ------------------------------ */
+/* ---- what stands in the way (lib/model/group.c, host-use.c) ------------------------- */
 
 enum vfioadm_blocker_kind {
 	VFIOADM_BLOCK_NO_IOMMU,        /* no IOMMU group, noiommu mode off */
@@ -273,6 +273,7 @@ enum vfioadm_blocker_kind {
 	VFIOADM_BLOCK_GROUP_MEMBER,    /* another group member is on a non-VFIO host driver */
 	VFIOADM_BLOCK_UNBOUND,         /* the device is bound to no driver (check) */
 	VFIOADM_BLOCK_JOURNAL,         /* a journal left by an interrupted run */
+	VFIOADM_BLOCK_JOURNAL_CORRUPT, /* a journal that does not read: subject its file name */
 };
 
 struct vfioadm_blocker {
@@ -306,7 +307,7 @@ int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flags, stru
 /* Journals of runs that were interrupted (bind started, never finished): BDFs, one per entry. */
 int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret);
 
-/* ---- bind and release (lib/bind.c) -------------------------------------------------- */
+/* ---- bind and release (lib/txn/bind.c) ---------------------------------------------- */
 
 struct vfioadm_bind_opts {
 	struct vfioadm_match_opts match;
@@ -364,7 +365,7 @@ int vfioadm_bind_many(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n
 int vfioadm_unbind_many(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n,
 			const struct vfioadm_bind_opts *opts, vfioadm_outcome_fn done, void *data);
 
-/* ---- SR-IOV (lib/sriov.c) ----------------------------------------------------------- */
+/* ---- SR-IOV (lib/cap/sriov.c) ------------------------------------------------------- */
 
 enum vfioadm_vf_mode {
 	VFIOADM_VF_AUTO,    /* each VF's best VFIO driver (vfioadm_match) */
@@ -408,7 +409,7 @@ void vfioadm_sriov_outcome_done(struct vfioadm_sriov_outcome *o);
 int vfioadm_sriov_set(struct vfioadm_ctx *ctx, const char *pf, const struct vfioadm_sriov_opts *opts,
 		      struct vfioadm_sriov_outcome *o);
 
-/* ---- mediated devices (lib/mdev.c) -------------------------------------------------- */
+/* ---- mediated devices (lib/cap/mdev.c) ---------------------------------------------- */
 
 #define VFIOADM_UUID_LEN 37
 
@@ -445,7 +446,7 @@ int vfioadm_mdev_create(struct vfioadm_ctx *ctx, const char *parent, const char 
 int vfioadm_mdev_remove(struct vfioadm_ctx *ctx, const char *uuid, bool force,
 			struct vfioadm_report **ret_refusal);
 
-/* ---- what a VFIO device exposes (lib/vfio.c) ---------------------------------------- */
+/* ---- what a VFIO device exposes (lib/cap/probe.c) ----------------------------------- */
 
 struct vfioadm_sparse_area {
 	uint64_t offset, size;
@@ -503,7 +504,7 @@ int vfioadm_probe_device_via(struct vfioadm_ctx *ctx, const char *device, enum v
 int vfioadm_probe_device(struct vfioadm_ctx *ctx, const char *device, struct vfioadm_probe **ret,
 			 struct vfioadm_report **ret_refusal);
 
-/* ---- declarative configuration (lib/config.c, lib/plan.c) -------------------------- */
+/* ---- declarative configuration (lib/config/) --------------------------------------- */
 
 #define VFIOADM_ANY_ID 0xffffffffu
 

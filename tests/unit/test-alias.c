@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Unit tests of alias pattern scoring and candidate order (lib/alias.c pure helpers). */
+/* Unit tests of alias pattern scoring and candidate order (lib/choice/alias.c pure helpers). */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "config/config.h"
 #include "tap.h"
 
 static void score(const char *pattern, int want_wild, int want_digits)

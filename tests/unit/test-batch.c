@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The batch engine (lib/batch.c) and the writer lanes (lib/writer.c) with fake transactions:
+ * The batch engine (lib/txn/batch.c) and the writer lanes (lib/txn/writer.c) with fake transactions:
  * how many run at once, which thread does what, every outcome handed over once, and a write
  * that blocks (open() of a FIFO with no reader, as an unbind blocks on an open VFIO device)
  * abandoned without stalling the others, then seen to end. The real transactions are shown
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "internal.h"
+#include "config/config.h"
 #include "tap.h"
 
 static char dir[64];
@@ -214,7 +214,7 @@ int main(void)
 	is_int(executed_on_main, 2, "--jobs 1 executes on the caller's thread");
 	is_int(max_in_flight, 1, "one at a time");
 	is_int((long long)(s.order[0] * 10 + s.order[1]), 1, "in the order named");
-	ok(ctx->lane.writer_fd >= 0, "through the run's own lane (its helper stays for the run)");
+	ok(ctx->lane && ctx->lane->writer_fd >= 0, "through the run's own lane (its helper stays for the run)");
 
 	vfioadm_unref(ctx);
 	is_int(count_fds(), fds_before, "no descriptor left open once the context is gone");

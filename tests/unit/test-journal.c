@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The journal format: what a later run trusts to restore a device must parse strictly. */
-#include "internal.h"
+#include "config/config.h"
 #include "tap.h"
 
 int main(void)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "config/config.h"
 #include "tap.h"
 
 static char tmp[] = "/tmp/vfioadm-test-root.XXXXXX";

@@ -202,7 +202,7 @@ build_initramfs() {
 	for a in modprobe insmod rmmod lsmod depmod modinfo; do ln -sf /usr/bin/kmod "$root/sbin/$a"; done
 	cp -a "$stage"/usr/local/lib/*/libvfioadm.so* "$root/usr/lib/"
 	LD_LIBRARY_PATH=$(echo "$stage"/usr/local/lib/*/) copy_with_libs "$stage/usr/local/sbin/vfioadm" /usr/sbin/vfioadm
-	# libkmod and libpci are dlopen()ed on first use, so ldd does not list them (lib/kmod.c,
+	# libkmod and libpci are dlopen()ed on first use, so ldd does not list them (lib/choice/kmod.c,
 	# src/names.c)
 	local dl lib
 	for dl in libkmod.so.2 libpci.so.3; do

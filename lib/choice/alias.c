@@ -11,7 +11,7 @@
 #include <fnmatch.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "choice/choice.h"
 
 #define VFIO_PREFIX "vfio_pci:"
 #define CACHE_BUCKETS 256
@@ -89,18 +89,6 @@ int candidate_cmp(const void *a, const void *b)
 	return strcmp(x->module, y->module);
 }
 
-EXPORT bool vfioadm_driver_name_valid(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-	if (n == 0 || n >= VFIOADM_NAME_MAX)
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '_' || *p == '-'))
-			return false;
-	return true;
-}
-
 EXPORT struct vfioadm_match_opts vfioadm_match_opts_for_mode(const char *mode)
 {
 	struct vfioadm_match_opts mo = { 0 };
@@ -113,20 +101,19 @@ EXPORT struct vfioadm_match_opts vfioadm_match_opts_for_mode(const char *mode)
 	return mo;
 }
 
-void module_normalize(const char *in, char out[VFIOADM_NAME_MAX])
-{
-	strscpy(out, VFIOADM_NAME_MAX, in);
-	for (char *p = out; *p; p++)
-		if (*p == '-')
-			*p = '_';
-}
-
 /* ---- state ---- */
+
+static void alias_state_free(struct vfioadm_ctx *ctx);
 
 static struct alias_state *state_get(struct vfioadm_ctx *ctx)
 {
-	if (!ctx->alias)
+	if (!ctx->alias) {
 		ctx->alias = calloc(1, sizeof(*ctx->alias));
+		if (ctx->alias && ctx_on_free(ctx, alias_state_free) < 0) {
+			free(ctx->alias);
+			ctx->alias = NULL;
+		}
+	}
 	return ctx->alias;
 }
 
@@ -143,7 +130,7 @@ static void cache_clear(struct alias_state *st)
 	}
 }
 
-void alias_state_free(struct vfioadm_ctx *ctx)
+static void alias_state_free(struct vfioadm_ctx *ctx)
 {
 	struct alias_state *st = ctx->alias;
 	if (!st)
@@ -429,7 +416,8 @@ static int candidates_compute(struct vfioadm_ctx *ctx, struct alias_state *st, c
 		if (r < 0)
 			return r;
 	}
-	qsort(l->v, l->n, sizeof(*l->v), candidate_cmp);
+	if (l->n > 0)
+		qsort(l->v, l->n, sizeof(*l->v), candidate_cmp);
 	return 0;
 }
 
@@ -640,7 +628,8 @@ EXPORT int vfioadm_match(struct vfioadm_ctx *ctx, const char *modalias,
 	}
 	snprintf(m->key, sizeof(m->key), "vfio_%s", modalias);
 	m->n_candidates = e->n;
-	memcpy(m->candidates, e->cands, e->n * sizeof(*e->cands));
+	if (e->n > 0)
+		memcpy(m->candidates, e->cands, e->n * sizeof(*e->cands));
 	for (size_t i = 0; i < m->n_candidates; i++)
 		m->candidates[i].denied = is_denied(st, m->candidates[i].module);
 	r = apply_choice(ctx, st, e->pinned, opts, m);

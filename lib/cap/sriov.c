@@ -6,7 +6,7 @@
  */
 #include <fcntl.h>
 
-#include "internal.h"
+#include "cap/cap.h"
 
 EXPORT void vfioadm_sriov_outcome_done(struct vfioadm_sriov_outcome *o)
 {
@@ -24,7 +24,8 @@ static int pf_write(struct vfioadm_ctx *ctx, const char *pf, const char *attr, c
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", pf, attr);
 	/* removing VFs unbinds their drivers: a held VFIO VF would block the writer */
-	return timed_write(ctx, &ctx->lane, path, value, timeout_ms);
+	struct lane *l = run_lane(ctx);
+	return l ? timed_write(ctx, l, path, value, timeout_ms) : -ENOMEM;
 }
 
 static int pf_read_long(struct vfioadm_ctx *ctx, const char *pf, const char *attr, long *ret)

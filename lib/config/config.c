@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "config/config.h"
 
 #define CONF_MAIN "/etc/vfioadm.conf"
 #define CONF_DIR "/etc/vfioadm.d"
@@ -271,9 +271,18 @@ static int on_key(void *user, const char *section, const char *name, const char 
 static int parse_file(struct vfioadm_ctx *ctx, struct parse_state *ps, const char *path,
 		      struct vfioadm_config_error *err)
 {
-	int fd = root_open(ctx, path, O_RDONLY);
+	/* O_NONBLOCK: a FIFO in its place cannot hang the run; only a regular file is read */
+	int fd = root_open(ctx, path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return fd == -ENOENT ? 0 : fd;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(err->file, sizeof(err->file), "%s", path);
+		err->line = 0;
+		snprintf(err->message, sizeof(err->message), "not a regular file");
+		return -EINVAL;
+	}
 	FILE *f = fdopen(fd, "r");
 	if (!f) {
 		close(fd);

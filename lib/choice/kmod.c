@@ -11,10 +11,13 @@
  * library is libkmod.so.2, which packages must depend on.
  */
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <libkmod.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
-#include "internal.h"
+#include "choice/choice.h"
 
 #define KMOD_SYMBOLS(X)                                                                            \
 	X(kmod_new) X(kmod_unref) X(kmod_set_log_fn) X(kmod_set_log_priority) X(kmod_list_next)     \
@@ -63,17 +66,63 @@ static void kmod_log_to_ours(void *data, int priority _unused_, const char *file
 	dbg(data, "libkmod: %s", msg);
 }
 
+static void kmod_ctx_free(struct vfioadm_ctx *ctx)
+{
+	if (ctx->kmod)
+		sym_kmod_unref(ctx->kmod);
+	ctx->kmod = NULL;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The binary indexes libkmod reads. A corrupt one makes libkmod find nothing, and vfioadm
+ * would quietly choose the catch-all driver for a device that has a variant: check each
+ * header (magic, format version 2, root node inside the file) first. -EBADMSG names it. */
+static int index_check(struct vfioadm_ctx *ctx)
+{
+	static const char *const names[] = {
+		"modules.alias.bin", "modules.dep.bin", "modules.builtin.alias.bin", "modules.builtin.bin",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "/lib/modules/%s/%s", vfioadm_kernel_release(ctx), names[i]);
+		_cleanup_close_ int fd = root_open(ctx, path, O_RDONLY);
+		if (fd == -ENOENT)
+			continue; /* libkmod falls back to the text files */
+		unsigned char h[12];
+		struct stat st;
+		bool good = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			    pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h) && be32(h) == 0xB007F457u &&
+			    be32(h + 4) >> 16 == 2 && (off_t)(be32(h + 8) & 0x0fffffffu) <= st.st_size;
+		if (!good) {
+			vfioadm_log(ctx, VFIOADM_LOG_WARNING, "%s%s is %s: rebuild the module indexes with "
+				    "'depmod %s'", ctx->root, path, fd < 0 ? "unreadable" : "not a module index",
+				    vfioadm_kernel_release(ctx));
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
 int kmod_ctx_get(struct vfioadm_ctx *ctx, struct kmod_ctx **ret)
 {
 	if (ctx->kmod) {
 		*ret = ctx->kmod;
 		return 0;
 	}
+	if (ctx->kmod_error < 0)
+		return ctx->kmod_error; /* said once per run */
 	char moddir[PATH_MAX];
 	snprintf(moddir, sizeof(moddir), "%s/lib/modules/%s", ctx->root, vfioadm_kernel_release(ctx));
 	if (access(moddir, F_OK) < 0)
 		return -ENOENT;
-	int r = kmod_dl();
+	int r = index_check(ctx);
+	if (r < 0)
+		return ctx->kmod_error = r;
+	r = kmod_dl();
 	if (r < 0)
 		return r;
 	/* kmod's own default search list, under our root */
@@ -93,14 +142,7 @@ int kmod_ctx_get(struct vfioadm_ctx *ctx, struct kmod_ctx **ret)
 	sym_kmod_set_log_priority(k, 7);
 	ctx->kmod = k;
 	*ret = k;
-	return 0;
-}
-
-void kmod_ctx_free(struct vfioadm_ctx *ctx)
-{
-	if (ctx->kmod)
-		sym_kmod_unref(ctx->kmod);
-	ctx->kmod = NULL;
+	return ctx_on_free(ctx, kmod_ctx_free);
 }
 
 int kmod_lookup_modules(struct vfioadm_ctx *ctx, const char *key, module_name_fn fn, void *data)

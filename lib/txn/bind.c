@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "internal.h"
+#include "txn/txn.h"
 
 
 /* Wait until the function is on @driver ("" = unbound), with vfio-dev/ when @need_vfio:
@@ -196,6 +196,22 @@ static int precheck(struct txn *t)
 	return refuse_if(refuse, r, &t->o);
 }
 
+/* A journal that does not read is a transaction whose way back is lost: never act on what it
+ * says, and go past it only with --force (bind then writes a new one, unbind removes it). */
+static int journal_unreadable(struct txn *t, int r)
+{
+	if (r == 0 || r == -ENOENT)
+		return 0;
+	if (t->opts->force)
+		return t->bind ? 0 : journal_remove(t->ctx, t->o.bdf);
+	struct vfioadm_report *rep = calloc(1, sizeof(*rep));
+	if (!rep)
+		return -ENOMEM;
+	report_add(rep, VFIOADM_BLOCK_JOURNAL_CORRUPT, t->o.bdf,
+		   r == -EBADMSG ? "not a journal vfioadm wrote" : strerror(-r), 0, true);
+	return refuse_if(true, rep, &t->o);
+}
+
 /* Choose and load the VFIO driver; its PCI driver name is known once the module is in. */
 static int choose_driver(struct txn *t)
 {
@@ -287,7 +303,8 @@ EXPORT int vfioadm_set_driver_override(struct vfioadm_ctx *ctx, const char *bdf,
 	char norm[VFIOADM_BDF_MAX];
 	if (vfioadm_bdf_normalize(bdf, norm) < 0 || !vfioadm_driver_name_valid(driver))
 		return -EINVAL;
-	return write_override(ctx, &ctx->lane, norm, driver);
+	struct lane *l = run_lane(ctx);
+	return l ? write_override(ctx, l, norm, driver) : -ENOMEM;
 }
 
 EXPORT void vfioadm_outcome_done(struct vfioadm_outcome *o)
@@ -313,7 +330,10 @@ static int bind_prepare(struct txn *t)
 	strcpy(j->orig_override, t->i->driver_override);
 	strcpy(j->target, o->driver);
 	strcpy(j->state, "binding");
-	t->has_journal = journal_read(t->ctx, o->bdf, &t->prev) == 0;
+	r = journal_read(t->ctx, o->bdf, &t->prev);
+	t->has_journal = r == 0;
+	if ((r = journal_unreadable(t, r)) < 0)
+		return r;
 	if (t->has_journal) { /* from one VFIO driver to another: the host's state is the older one */
 		strcpy(j->orig_driver, t->prev.orig_driver);
 		strcpy(j->orig_override, t->prev.orig_override);
@@ -356,7 +376,10 @@ static int unbind_prepare(struct txn *t)
 {
 	const struct vfioadm_device_info *i = t->i;
 	struct journal *j = &t->j;
-	t->has_journal = journal_read(t->ctx, t->o.bdf, j) == 0;
+	int jr = journal_read(t->ctx, t->o.bdf, j);
+	t->has_journal = jr == 0;
+	if ((jr = journal_unreadable(t, jr)) < 0)
+		return jr;
 	/* claimed by the configuration before any host driver bound it (boot): giving it back
 	 * means letting the kernel's default driver have it, not leaving it without one */
 	t->reprobe = t->has_journal && j->from_config && !j->orig_driver[0];
@@ -420,11 +443,13 @@ static int unbind_execute(struct txn *t)
 int txn_prepare(struct txn *t, struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
 		bool bind)
 {
-	*t = (struct txn){ .ctx = ctx, .opts = opts, .bind = bind, .lane = &ctx->lane };
+	*t = (struct txn){ .ctx = ctx, .opts = opts, .bind = bind, .lane = run_lane(ctx) };
 	t->timeout = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
 	int r = vfioadm_bdf_normalize(bdf, t->o.bdf);
 	if (r < 0)
 		return r;
+	if (!t->lane)
+		return -ENOMEM;
 	if (!ctx_is_host(ctx) && !ctx->dry_run)
 		return -EROFS;
 	if ((r = vfioadm_device_read(ctx, t->o.bdf, VFIOADM_FILL_BASIC, &t->dev)) < 0)
@@ -453,7 +478,7 @@ static int run_one(struct vfioadm_ctx *ctx, const char *bdf, const struct vfioad
 	struct txn t;
 	int r = txn_prepare(&t, ctx, bdf, opts, bind);
 	if (r > 0)
-		r = txn_execute(&t, &ctx->lane);
+		r = txn_execute(&t, t.lane);
 	txn_done(&t);
 	*o = t.o;
 	return r < 0 ? r : 0;

@@ -6,7 +6,7 @@
  */
 #include <fcntl.h>
 
-#include "internal.h"
+#include "model/model.h"
 
 /* @has_vfio_dev: the member has vfio-dev/, i.e. a VFIO driver registered it */
 static bool driver_manages_dma(const char *driver, bool has_vfio_dev)
@@ -89,32 +89,12 @@ EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flag
 		rr = report_holders(ctx, r, paths);
 	if (rr >= 0 && root_exists(ctx, nodes[1])) /* /dev/vfio/noiommu-N: usable, not isolated */
 		rr = report_add(r, VFIOADM_BLOCK_NOIOMMU_MODE, nodes[1], "", 0, false);
-	if (rr >= 0)
+	if (rr >= 0 && r->n > 0)
 		qsort(r->v, r->n, sizeof(*r->v), blocker_cmp);
 	free(nodes);
 	if (rr < 0) {
 		vfioadm_report_free(r);
 		return rr;
-	}
-	*ret = r;
-	return 0;
-}
-
-EXPORT int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret)
-{
-	struct vfioadm_report *r = calloc(1, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	_cleanup_closedir_ DIR *d = NULL;
-	if (root_opendir(ctx, "/run/vfioadm/journal", &d) == 0) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			struct journal j;
-			if (de->d_name[0] == '.' || journal_read(ctx, de->d_name, &j) < 0)
-				continue;
-			if (streq(j.state, "binding"))
-				report_add(r, VFIOADM_BLOCK_JOURNAL, j.bdf, j.orig_driver, 0, false);
-		}
 	}
 	*ret = r;
 	return 0;

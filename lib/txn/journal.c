@@ -1,121 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Changing things: the single sysfs writer (so --dry-run and logs list every write, in order),
- * the run lock, and the journal that lets an interrupted or later run restore a device.
+ * The journal: one small key=value file per device in flight under /run/vfioadm/journal, on
+ * disk before the device is touched, so an interrupted or later run can restore the device.
  */
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 
-#include "internal.h"
+#include "txn/txn.h"
 
 #define JOURNAL_DIR "/run/vfioadm/journal"
-#define LOCK_FILE "/run/lock/vfioadm.lock"
-
-EXPORT void vfioadm_set_action_fn(struct vfioadm_ctx *ctx, vfioadm_action_fn fn, void *data)
-{
-	ctx->action_fn = fn;
-	ctx->action_data = data;
-}
-
-EXPORT void vfioadm_set_dry_run(struct vfioadm_ctx *ctx, bool dry_run)
-{
-	ctx->dry_run = dry_run;
-}
-
-bool ctx_is_host(const struct vfioadm_ctx *ctx)
-{
-	return ctx->root_fd < 0;
-}
-
-void narrate(struct vfioadm_ctx *ctx, const char *verb, const char *path, const char *value)
-{
-	dbg(ctx, "%s %s%s%s", verb, path, value ? " <- " : "", value ? value : "");
-	if (ctx->action_fn)
-		ctx->action_fn(ctx->action_data, verb, path, value);
-}
-
-int sysfs_write(struct vfioadm_ctx *ctx, const char *path, const char *value)
-{
-	narrate(ctx, "write", path, value);
-	if (ctx->dry_run)
-		return 0;
-	if (!ctx_is_host(ctx))
-		return -EROFS;
-	_cleanup_close_ int fd = root_open(ctx, path, O_WRONLY | O_NOFOLLOW);
-	if (fd < 0)
-		return fd;
-	size_t len = strlen(value);
-	ssize_t n = write(fd, value, len);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -EIO;
-}
-
-/* ---- the run lock ---- */
-
-static int mkdir_p_host(const char *path)
-{
-	char buf[PATH_MAX];
-	strscpy(buf, sizeof(buf), path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
-}
-
-EXPORT int vfioadm_lock(struct vfioadm_ctx *ctx, int timeout_ms, int *ret_holder)
-{
-	if (ctx->lock_fd >= 0 || !ctx_is_host(ctx))
-		return 0; /* a captured tree has nobody to race with */
-	int r = mkdir_p_host("/run/lock");
-	if (r < 0)
-		return r;
-	int fd = open(LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	for (int waited = 0;; waited += 100) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			break;
-		if (errno != EWOULDBLOCK) {
-			r = -errno;
-			close(fd);
-			return r;
-		}
-		if (waited >= timeout_ms) {
-			char pid[16] = "";
-			if (ret_holder && pread(fd, pid, sizeof(pid) - 1, 0) > 0)
-				*ret_holder = atoi(pid);
-			close(fd);
-			return -ETIMEDOUT;
-		}
-		usleep(100 * 1000);
-	}
-	char pid[16];
-	int n = snprintf(pid, sizeof(pid), "%d\n", getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
-		dbg(ctx, "could not record our pid in " LOCK_FILE);
-	ctx->lock_fd = fd;
-	return 0;
-}
-
-EXPORT void vfioadm_unlock(struct vfioadm_ctx *ctx)
-{
-	if (ctx->lock_fd < 0)
-		return;
-	close(ctx->lock_fd); /* releases the flock */
-	ctx->lock_fd = -EBADF;
-}
 
 /* ---- the journal: one small key=value file per device under /run/vfioadm/journal ---- */
 
@@ -124,16 +18,27 @@ static void journal_path(const char *bdf, char *buf, size_t size)
 	snprintf(buf, size, JOURNAL_DIR "/%s", bdf);
 }
 
+static void journal_dir_close(struct vfioadm_ctx *ctx)
+{
+	if (ctx->journal_dir_fd >= 0)
+		close(ctx->journal_dir_fd);
+	ctx->journal_dir_fd = -EBADF;
+}
+
 /* The journal directory, kept open for the run: every write renames and syncs in it. */
 int journal_dir(struct vfioadm_ctx *ctx)
 {
 	if (ctx->journal_dir_fd >= 0)
 		return ctx->journal_dir_fd;
-	int r = mkdir_p_host(JOURNAL_DIR);
+	int r = host_mkdir_p(JOURNAL_DIR, 0755);
 	if (r < 0)
 		return r;
-	ctx->journal_dir_fd = open(JOURNAL_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return ctx->journal_dir_fd < 0 ? -errno : ctx->journal_dir_fd;
+	int fd = open(JOURNAL_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ctx->journal_dir_fd = fd;
+	r = ctx_on_free(ctx, journal_dir_close);
+	return r < 0 ? r : fd;
 }
 
 int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
@@ -222,12 +127,18 @@ int journal_read(struct vfioadm_ctx *ctx, const char *bdf, struct journal *ret)
 {
 	char path[PATH_MAX], text[1024];
 	journal_path(bdf, path, sizeof(path));
-	_cleanup_close_ int fd = root_open(ctx, path, O_RDONLY | O_NOFOLLOW);
+	/* never blocks on a FIFO planted there, never follows a link */
+	_cleanup_close_ int fd = root_open(ctx, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
-		return fd;
+		return fd == -ELOOP ? -EBADMSG : fd;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -EBADMSG;
 	int n = attr_read(fd, "", text, sizeof(text));
 	if (n < 0)
-		return n;
+		return n == -EFBIG ? -EBADMSG : n;
+	if (strlen(text) != (size_t)n)
+		return -EBADMSG; /* a NUL inside */
 	struct journal j;
 	if (journal_parse(text, &j) < 0 || !streq(j.bdf, bdf))
 		return -EBADMSG;
@@ -243,4 +154,37 @@ int journal_remove(struct vfioadm_ctx *ctx, const char *bdf)
 	if (ctx->dry_run || !ctx_is_host(ctx))
 		return 0;
 	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+/* What is wrong with a journal that does not read, in words for the report */
+static const char *journal_fault(int r)
+{
+	return r == -EBADMSG ? "not a journal vfioadm wrote (unparsable, not a regular file, or naming "
+			       "another device)" : strerror(-r);
+}
+
+EXPORT int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret)
+{
+	struct vfioadm_report *r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	_cleanup_closedir_ DIR *d = NULL;
+	if (root_opendir(ctx, JOURNAL_DIR, &d) == 0) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			struct journal j;
+			if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp."))
+				continue; /* a temp file is a journal that never was: nothing was touched */
+			int rr = journal_read(ctx, de->d_name, &j);
+			if (rr == -ENOENT)
+				continue; /* finished meanwhile */
+			if (rr < 0)
+				/* its way back is lost: say so, never act on what it says */
+				report_add(r, VFIOADM_BLOCK_JOURNAL_CORRUPT, de->d_name, journal_fault(rr), 0, true);
+			else if (streq(j.state, "binding"))
+				report_add(r, VFIOADM_BLOCK_JOURNAL, j.bdf, j.orig_driver, 0, false);
+		}
+	}
+	*ret = r;
+	return 0;
 }

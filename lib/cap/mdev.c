@@ -6,26 +6,10 @@
 #include <fcntl.h>
 #include <sys/random.h>
 
-#include "internal.h"
+#include "cap/cap.h"
 
 #define MDEV_BUS "/sys/class/mdev_bus"
 #define MDEV_DEVICES "/sys/bus/mdev/devices"
-
-EXPORT bool vfioadm_uuid_valid(const char *uuid)
-{
-	static const int groups[] = { 8, 4, 4, 4, 12 };
-	const char *p = uuid;
-	if (!p)
-		return false;
-	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
-		for (int i = 0; i < groups[g]; i++, p++)
-			if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))
-				return false;
-		if (g + 1 < ARRAY_SIZE(groups) && *p++ != '-')
-			return false;
-	}
-	return *p == '\0';
-}
 
 EXPORT int vfioadm_uuid_random(char ret[VFIOADM_UUID_LEN])
 {
@@ -196,5 +180,6 @@ EXPORT int vfioadm_mdev_remove(struct vfioadm_ctx *ctx, const char *uuid, bool f
 		}
 	}
 	/* an mdev whose group is open blocks the remover: never hang on it */
-	return timed_write(ctx, &ctx->lane, path, "1", DEFAULT_TIMEOUT_MS);
+	struct lane *l = run_lane(ctx);
+	return l ? timed_write(ctx, l, path, "1", DEFAULT_TIMEOUT_MS) : -ENOMEM;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Pure parsers for the formats the kernel hands us: BDFs, pci modaliases, class codes. */
+/* Pure parsers and validators: BDFs, pci modaliases, class codes, driver and module names,
+ * UUIDs. No I/O. */
 #include <ctype.h>
 #include <stdbool.h>
 
-#include "internal.h"
+#include "access/access.h"
 
 /* Parse exactly @n hex digits (any case) at *s; advance *s. */
 static bool hex_exact(const char **s, int n, uint32_t *ret)
@@ -117,4 +118,40 @@ EXPORT int vfioadm_class_from_short_name(const char *name)
 	if (streq(name, "other"))
 		return 0xff;
 	return -EINVAL;
+}
+
+EXPORT bool vfioadm_driver_name_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n == 0 || n >= VFIOADM_NAME_MAX)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_' || *p == '-'))
+			return false;
+	return true;
+}
+
+void module_normalize(const char *in, char out[VFIOADM_NAME_MAX])
+{
+	strscpy(out, VFIOADM_NAME_MAX, in);
+	for (char *p = out; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
+EXPORT bool vfioadm_uuid_valid(const char *uuid)
+{
+	static const int groups[] = { 8, 4, 4, 4, 12 };
+	const char *p = uuid;
+	if (!p)
+		return false;
+	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
+		for (int i = 0; i < groups[g]; i++, p++)
+			if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))
+				return false;
+		if (g + 1 < ARRAY_SIZE(groups) && *p++ != '-')
+			return false;
+	}
+	return *p == '\0';
 }

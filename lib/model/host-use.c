@@ -7,7 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "model/model.h"
 
 static FILE *root_fopen(struct vfioadm_ctx *ctx, const char *path)
 {

@@ -11,7 +11,7 @@
 
 #include "vfio-cdev.h"
 
-#include "internal.h"
+#include "cap/cap.h"
 
 EXPORT struct vfioadm_probe *vfioadm_probe_free(struct vfioadm_probe *p)
 {

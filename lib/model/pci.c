@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 
-#include "internal.h"
+#include "model/model.h"
 
 #define PCI_DEVICES "/sys/bus/pci/devices"
 
@@ -85,14 +85,27 @@ static void read_vfio_state(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_dev
 	}
 }
 
-static int read_sriov(int dfd, struct vfioadm_device_info *info)
+#define PCI_MAX_VFS 65535 /* the SR-IOV capability's TotalVFs is 16 bits */
+
+static int read_sriov(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_device_info *info)
 {
 	long total, num, autoprobe;
 	if (attr_read_long(dfd, "sriov_totalvfs", 10, &total) == 0) {
 		info->sriov.role = VFIOADM_SRIOV_PF;
+		if (total < 0 || total > PCI_MAX_VFS) {
+			vfioadm_log(ctx, VFIOADM_LOG_WARNING, "%s: sriov_totalvfs %ld is not a VF count (0-%d): "
+				    "ignoring its VFs", info->bdf, total, PCI_MAX_VFS);
+			total = 0;
+		}
 		info->sriov.totalvfs = (unsigned)total;
-		if (attr_read_long(dfd, "sriov_numvfs", 10, &num) == 0)
-			info->sriov.numvfs = (unsigned)num;
+		if (attr_read_long(dfd, "sriov_numvfs", 10, &num) == 0) {
+			/* a count from sysfs sizes an allocation and a walk: never past TotalVFs */
+			long bounded = num < 0 ? 0 : num > total ? total : num;
+			if (bounded != num)
+				vfioadm_log(ctx, VFIOADM_LOG_WARNING, "%s: sriov_numvfs %ld is outside 0-%ld "
+					    "(sriov_totalvfs): reading at most %ld VFs", info->bdf, num, total, bounded);
+			info->sriov.numvfs = (unsigned)bounded;
+		}
 		info->sriov.drivers_autoprobe =
 			attr_read_long(dfd, "sriov_drivers_autoprobe", 10, &autoprobe) == 0 ? (int)autoprobe : -1;
 		if (info->sriov.numvfs == 0)
@@ -100,12 +113,13 @@ static int read_sriov(int dfd, struct vfioadm_device_info *info)
 		info->sriov.vfs = calloc(info->sriov.numvfs, sizeof(*info->sriov.vfs));
 		if (!info->sriov.vfs)
 			return -ENOMEM;
+		/* the kernel makes virtfn0..numvfs-1: the first one missing ends the walk */
 		for (unsigned i = 0; i < info->sriov.numvfs; i++) {
 			char name[32];
 			snprintf(name, sizeof(name), "virtfn%u", i);
-			if (link_basename(dfd, name, info->sriov.vfs[info->sriov.n_vfs],
-					  VFIOADM_BDF_MAX) >= 0)
-				info->sriov.n_vfs++;
+			if (link_basename(dfd, name, info->sriov.vfs[info->sriov.n_vfs], VFIOADM_BDF_MAX) < 0)
+				break;
+			info->sriov.n_vfs++;
 		}
 		return 0;
 	}
@@ -119,8 +133,12 @@ static int read_basic(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_device_in
 	int r = read_ids(ctx, dfd, info);
 	if (r < 0)
 		return r;
-	if (link_basename(dfd, "driver", info->driver, sizeof(info->driver)) < 0)
+	int dr = link_driver_name(dfd, "driver", info->driver, sizeof(info->driver));
+	if (dr < 0)
 		info->driver[0] = '\0';
+	if (dr == -EBADMSG)
+		vfioadm_log(ctx, VFIOADM_LOG_WARNING, "%s: its driver link points to no driver: read as unbound",
+			    info->bdf);
 	if (attr_read(dfd, "driver_override", info->driver_override,
 		      sizeof(info->driver_override)) > 0 &&
 	    !streq(info->driver_override, "(null)"))
@@ -132,7 +150,7 @@ static int read_basic(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_device_in
 	long numa;
 	info->numa_node = attr_read_long(dfd, "numa_node", 10, &numa) == 0 ? (int)numa : -1;
 	read_vfio_state(ctx, dfd, info);
-	return read_sriov(dfd, info);
+	return read_sriov(ctx, dfd, info);
 }
 
 /* ---- detail: only for `show` ---- */
@@ -260,7 +278,8 @@ static int read_detail(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_device_i
 		r = read_group_members(ctx, info);
 	if (r < 0)
 		return r;
-	qsort(info->group_members, info->n_group_members, sizeof(*info->group_members), member_cmp);
+	if (info->n_group_members > 0)
+		qsort(info->group_members, info->n_group_members, sizeof(*info->group_members), member_cmp);
 	return read_mdev_types(dfd, info);
 }
 
@@ -343,7 +362,7 @@ int device_read_binding(struct vfioadm_ctx *ctx, const char *bdf, char driver[VF
 	_cleanup_close_ int dfd = open_device_dir(ctx, -EBADF, bdf);
 	if (dfd < 0)
 		return dfd == -ENOENT ? -ENODEV : dfd;
-	if (link_basename(dfd, "driver", driver, VFIOADM_NAME_MAX) < 0)
+	if (link_driver_name(dfd, "driver", driver, VFIOADM_NAME_MAX) < 0)
 		driver[0] = '\0';
 	*vfio = vfio_registered(dfd, driver, NULL, 0);
 	return 0;
@@ -351,8 +370,7 @@ int device_read_binding(struct vfioadm_ctx *ctx, const char *bdf, char driver[VF
 
 /* ---- the snapshot ---- */
 
-void vfioadm_snapshot_free(struct vfioadm_ctx *ctx);
-void vfioadm_snapshot_free(struct vfioadm_ctx *ctx)
+static void snapshot_free(struct vfioadm_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->n_devices; i++)
 		vfioadm_device_free(ctx->devices[i]);
@@ -388,10 +406,10 @@ static int snapshot_add(struct vfioadm_ctx *ctx, struct vfioadm_device *dev, siz
 
 EXPORT int vfioadm_scan(struct vfioadm_ctx *ctx, unsigned fill)
 {
-	vfioadm_snapshot_free(ctx);
+	snapshot_free(ctx);
 	_cleanup_closedir_ DIR *d = NULL;
-	int r = root_opendir(ctx, PCI_DEVICES, &d);
-	if (r < 0)
+	int r = ctx_on_free(ctx, snapshot_free);
+	if (r < 0 || (r = root_opendir(ctx, PCI_DEVICES, &d)) < 0)
 		return r;
 	size_t cap = 0;
 	struct dirent *de;
@@ -417,7 +435,8 @@ EXPORT int vfioadm_scan(struct vfioadm_ctx *ctx, unsigned fill)
 			return r;
 		}
 	}
-	qsort(ctx->devices, ctx->n_devices, sizeof(*ctx->devices), bdf_cmp);
+	if (ctx->n_devices > 0)
+		qsort(ctx->devices, ctx->n_devices, sizeof(*ctx->devices), bdf_cmp);
 	for (size_t i = 0; i < ctx->n_devices; i++)
 		ctx->devices[i]->index = i;
 	return (int)ctx->n_devices;

@@ -25,16 +25,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "internal.h"
+#include "txn/txn.h"
 
 enum { HELPER_FD = 3 };
-
-long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- the helper process ---- */
 
@@ -221,6 +214,30 @@ void lane_stop(struct lane *l)
 	if (l->kmsg_fd >= 0)
 		close(l->kmsg_fd);
 	l->kmsg_fd = -EBADF;
+}
+
+static void run_lane_free(struct vfioadm_ctx *ctx)
+{
+	if (ctx->lane)
+		lane_stop(ctx->lane);
+	free(ctx->lane);
+	ctx->lane = NULL;
+}
+
+struct lane *run_lane(struct vfioadm_ctx *ctx)
+{
+	if (ctx->lane)
+		return ctx->lane;
+	struct lane *l = malloc(sizeof(*l));
+	if (!l)
+		return NULL;
+	lane_init(l);
+	ctx->lane = l;
+	if (ctx_on_free(ctx, run_lane_free) < 0) {
+		run_lane_free(ctx);
+		return NULL;
+	}
+	return l;
 }
 
 /* ---- the write ---- */

@@ -13,7 +13,7 @@
 #include <pthread.h>
 #include <sys/wait.h>
 
-#include "internal.h"
+#include "txn/txn.h"
 
 enum { DEFAULT_JOBS = 8, MAX_JOBS = MAX_LANES };
 
@@ -166,8 +166,10 @@ int batch_run(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n, const 
 	size_t reported = 0;
 	for (size_t i = 0; i < n; i++) {
 		int r = prepare(&b, ctx, bdfs[i], i, opts, bind);
-		if (r > 0 && (serial || !enqueue(&b, i)))
-			r = ops->execute(&b.t[i], &ctx->lane);
+		if (r > 0 && (serial || !enqueue(&b, i))) {
+			struct lane *l = run_lane(ctx);
+			r = l ? ops->execute(&b.t[i], l) : -ENOMEM;
+		}
 		if (r <= 0 || serial) {
 			b.r[i] = r < 0 ? r : 0;
 			hand_over(&b, i, fn, data);

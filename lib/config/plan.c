@@ -6,7 +6,7 @@
  */
 #include <fcntl.h>
 
-#include "internal.h"
+#include "config/config.h"
 
 EXPORT void vfioadm_plan_free(struct vfioadm_plan *plan)
 {
@@ -340,7 +340,8 @@ EXPORT int vfioadm_plan_compute(struct vfioadm_ctx *ctx, const struct vfioadm_co
 		vfioadm_plan_free(p);
 		return r;
 	}
-	qsort(p->v, p->n, sizeof(*p->v), kind_order);
+	if (p->n > 0)
+		qsort(p->v, p->n, sizeof(*p->v), kind_order);
 	*ret = p;
 	return 0;
 }

@@ -1,43 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Blocker reports, and who holds a device node open (a scan of /proc/<pid>/fd). */
+/* Who holds a device node open: a scan of /proc/<pid>/fd, briefly cached in the context. */
 #include <ctype.h>
 #include <fcntl.h>
-#include <time.h>
 
-#include "internal.h"
-
-EXPORT struct vfioadm_report *vfioadm_report_free(struct vfioadm_report *r)
-{
-	if (r)
-		free(r->v);
-	free(r);
-	return NULL;
-}
-
-EXPORT bool vfioadm_report_viable(const struct vfioadm_report *r)
-{
-	for (size_t i = 0; r && i < r->n; i++)
-		if (r->v[i].kind != VFIOADM_BLOCK_NOIOMMU_MODE)
-			return false;
-	return true;
-}
-
-int report_add(struct vfioadm_report *r, enum vfioadm_blocker_kind kind, const char *subject,
-	       const char *detail, int pid, bool forceable)
-{
-	struct vfioadm_blocker *v = reallocarray(r->v, r->n + 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	r->v = v;
-	v += r->n++;
-	memset(v, 0, sizeof(*v));
-	v->kind = kind;
-	v->pid = pid;
-	v->forceable = forceable;
-	snprintf(v->subject, sizeof(v->subject), "%s", subject ? subject : "");
-	snprintf(v->detail, sizeof(v->detail), "%s", detail ? detail : "");
-	return 0;
-}
+#include "model/model.h"
 
 static void process_command(struct vfioadm_ctx *ctx, const char *pid, char *buf, size_t size)
 {
@@ -73,14 +39,7 @@ struct holders_cache {
 	struct holder *v;
 };
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void holders_cache_free(struct vfioadm_ctx *ctx)
+static void holders_cache_free(struct vfioadm_ctx *ctx)
 {
 	if (ctx->holders)
 		free(ctx->holders->v);
@@ -114,7 +73,7 @@ static int scan_process(struct vfioadm_ctx *ctx, struct holders_cache *hc, const
 
 static int holders_get(struct vfioadm_ctx *ctx, const struct holders_cache **ret)
 {
-	if (ctx->holders && mono_ms() - ctx->holders->taken_ms < 1000) {
+	if (ctx->holders && now_ms() - ctx->holders->taken_ms < 1000) {
 		*ret = ctx->holders;
 		return 0;
 	}
@@ -122,7 +81,7 @@ static int holders_get(struct vfioadm_ctx *ctx, const struct holders_cache **ret
 	struct holders_cache *hc = calloc(1, sizeof(*hc));
 	if (!hc)
 		return -ENOMEM;
-	hc->taken_ms = mono_ms();
+	hc->taken_ms = now_ms();
 	_cleanup_closedir_ DIR *d = NULL;
 	int rr = root_opendir(ctx, "/proc", &d);
 	char self[16];
@@ -140,7 +99,7 @@ static int holders_get(struct vfioadm_ctx *ctx, const struct holders_cache **ret
 	}
 	ctx->holders = hc;
 	*ret = hc;
-	return 0;
+	return ctx_on_free(ctx, holders_cache_free);
 }
 
 /* A VFIO group node opens once: if we can open it, nobody holds it. Opening the group has no

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The transaction layer (lib/txn/): changing the host so that a device is never left worse:
+ * the run lock, the journal, the sysfs writers (direct, and timed through a helper), one
+ * bind/unbind transaction and batches of them. Built on the choice, model and access layers.
+ */
+#pragma once
+
+#include "choice/choice.h"
+
+/* Where a transaction's writes go (txn/writer.c): a socket to a writer helper, a write it
+ * abandoned, a /dev/kmsg reader. The context has one lane; each worker of a batch
+ * (txn/batch.c) has its own. */
+#define MAX_LANES 64
+struct lane {
+	int writer_fd;                    /* to the helper, -EBADF if none yet */
+	pid_t writer_pid;                 /* the lane's own helper, to reap; 0 when shared */
+	int stuck_fd;                     /* a write abandoned after its timeout answers here, */
+	pid_t stuck_pid;
+	char stuck_bdf[VFIOADM_BDF_MAX];  /* txn/bind.c: on this device, whose lock it holds */
+	bool left_shared_busy;            /* it abandoned a write on the shared helper */
+	int kmsg_fd;                      /* txn/bind.c: /dev/kmsg for the kernel's reasons */
+};
+
+/* ---- txn/sysfs-write.c: the one direct sysfs writer ---- */
+/* Write @value to @path (under root) in one write(): no O_CREAT, no following a final link.
+ * Narrated first; a no-op in dry-run mode. Returns 0 or -errno (the kernel's answer). */
+int sysfs_write(struct vfioadm_ctx *ctx, const char *path, const char *value);
+/* ---- txn/writer.c: the writer helper and its lanes ---- */
+/* The same through the lane's helper, abandoned after @timeout_ms (-ETIMEDOUT): the kernel
+ * blocks such writers while a VFIO device is open or a probe runs. */
+int timed_write(struct vfioadm_ctx *ctx, struct lane *l, const char *path, const char *value, int timeout_ms);
+/* Has the lane's abandoned write ended? Waits up to @grace_ms; true also when there is none. */
+bool writer_abandoned_done(struct lane *l, int grace_ms);
+void lane_init(struct lane *l);
+/* One helper for lanes @lanes[0..n) (n <= MAX_LANES), forked before the caller starts threads:
+ * its pid (reap it once every lane is stopped, unless one left_shared_busy), or -errno. */
+int writers_start_shared(struct lane *lanes, unsigned n);
+/* Close the lane: its idle helper ends; an abandoned write ends on its own. */
+void lane_stop(struct lane *l);
+/* The run's own lane (batch workers have theirs), made on first use; NULL when out of memory. */
+struct lane *run_lane(struct vfioadm_ctx *ctx);
+#define DEFAULT_TIMEOUT_MS 10000
+
+/* ---- txn/journal.c ---- */
+struct journal {
+	char bdf[VFIOADM_BDF_MAX];
+	char orig_driver[VFIOADM_NAME_MAX];     /* "" unbound */
+	char orig_override[VFIOADM_NAME_MAX];   /* "" unset */
+	char target[VFIOADM_NAME_MAX];
+	char state[16];                          /* "binding", "bound" */
+	long long started;
+	bool from_config;                        /* origin=config: bound by vfioadm apply */
+};
+/* Open (creating) the journal directory for the run: before a batch's workers write in it. */
+int journal_dir(struct vfioadm_ctx *ctx);
+int journal_write(struct vfioadm_ctx *ctx, const struct journal *j);
+int journal_read(struct vfioadm_ctx *ctx, const char *bdf, struct journal *ret);
+int journal_remove(struct vfioadm_ctx *ctx, const char *bdf);
+/* Parse a journal's text (exposed for the unit tests and the fuzzer). */
+int journal_parse(const char *text, struct journal *ret);
+
+/* ---- txn/bind.c: one transaction, in two halves so that txn/batch.c can overlap many ---- */
+struct txn {
+	struct vfioadm_ctx *ctx;
+	const struct vfioadm_bind_opts *opts;
+	struct lane *lane;                   /* where its writes go: the run's, or a worker's */
+	bool bind;                           /* vfioadm_bind, else vfioadm_unbind */
+	int timeout;
+	struct vfioadm_device *dev;          /* the function as this transaction found it: the driver */
+	const struct vfioadm_device_info *i; /* and override it had are what a rollback restores */
+	struct journal j;                    /* bind: the one it writes; unbind: the one it read */
+	struct journal prev;                 /* bind: the record of the VFIO driver it is on */
+	bool has_journal;                    /* bind: prev was read; unbind: j was read */
+	bool reprobe;                        /* unbind: the kernel's default driver gets it */
+	struct vfioadm_outcome o;
+};
+/* On the caller's thread (reads, module loading, refusals): 1 when kernel work is left for
+ * txn_execute(), 0 when there is none (already so), -errno as vfioadm_bind() returns. */
+int txn_prepare(struct txn *t, struct vfioadm_ctx *ctx, const char *bdf, const struct vfioadm_bind_opts *opts,
+		bool bind);
+/* On any thread, with a lane of its own: the journal, the writes, verification, rollback. */
+int txn_execute(struct txn *t, struct lane *l);
+void txn_done(struct txn *t);
+/* txn/batch.c: vfioadm_bind_many() over any such transactions (the unit tests bring fakes) */
+struct txn_ops {
+	int (*prepare)(struct txn *t, struct vfioadm_ctx *ctx, const char *bdf,
+		       const struct vfioadm_bind_opts *opts, bool bind);
+	int (*execute)(struct txn *t, struct lane *l);
+	void (*done)(struct txn *t);
+};
+int batch_run(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n, const struct vfioadm_bind_opts *opts,
+	      bool bind, const struct txn_ops *ops, vfioadm_outcome_fn fn, void *data);
+

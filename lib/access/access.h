@@ -72,6 +72,11 @@ static inline long long now_ms(void)
 /* ---- access/parse.c (also exported: vfioadm_bdf_normalize, vfioadm_driver_name_valid…) ---- */
 /* a driver or module name as the kernel names the module ("vfio-pci" -> "vfio_pci") */
 void module_normalize(const char *in, char out[VFIOADM_NAME_MAX]);
+/* The driver a "driver" link's target names ("../../../bus/pci/drivers/e1000e" -> "e1000e"), or
+ * -EBADMSG unless it is relative and ends in drivers/NAME as the kernel makes it. */
+int driver_link_name(const char *target, char *buf, size_t size);
+/* Is @rel usable as /lib/modules/REL: one printable path component? */
+bool kernel_release_valid(const char *rel);
 
 /* ---- access/root.c: the only place that turns a path into an fd ---- */
 
@@ -94,8 +99,8 @@ int attr_read(int dir_fd, const char *name, char *buf, size_t size);
 int attr_read_long(int dir_fd, const char *name, int base, long *ret);
 /* The last component of a symlink's target ("../../bus/pci/drivers/nvme" -> "nvme"). */
 int link_basename(int dir_fd, const char *name, char *buf, size_t size);
-/* The driver a "driver" link names: as link_basename(), but -EBADMSG unless it is relative and
- * ends in drivers/NAME as the kernel makes it (a captured tree may hold anything). */
+/* The driver a "driver" link names: as link_basename(), through driver_link_name() (a captured
+ * tree may hold anything). */
 int link_driver_name(int dir_fd, const char *name, char *buf, size_t size);
 /* Open a real subdirectory; a symlink is refused (follow links with root_open()). */
 int dir_openat(int dir_fd, const char *name);

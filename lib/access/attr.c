@@ -110,10 +110,5 @@ int link_driver_name(int dir_fd, const char *name, char *buf, size_t size)
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
-	/* the kernel's link is relative and ends in .../drivers/NAME: anything else is no driver */
-	char *base = strrchr(target, '/');
-	if (target[0] == '/' || !base || base - target < 7 || strncmp(base - 7, "drivers", 7) != 0 ||
-	    (base - target > 7 && base[-8] != '/'))
-		return -EBADMSG;
-	return strscpy(buf, size, base + 1);
+	return driver_link_name(target, buf, size);
 }

@@ -98,24 +98,13 @@ void vfioadm_log(struct vfioadm_ctx *ctx, int prio, const char *fmt, ...)
 	ctx->log_fn(ctx->log_data, prio, msg);
 }
 
-/* A release names a directory under /lib/modules: one plain path component, printable. */
-static bool release_valid(const char *rel)
-{
-	if (streq(rel, ".") || streq(rel, ".."))
-		return false;
-	for (const unsigned char *p = (const unsigned char *)rel; *p; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == '/')
-			return false;
-	return *rel != '\0';
-}
-
 EXPORT const char *vfioadm_kernel_release(struct vfioadm_ctx *ctx)
 {
 	if (ctx->release[0])
 		return ctx->release;
 	_cleanup_close_ int fd = root_open(ctx, "/proc/sys/kernel/osrelease", O_RDONLY | O_NONBLOCK);
 	int r = fd < 0 ? fd : attr_read(fd, "", ctx->release, sizeof(ctx->release));
-	if (r > 0 && release_valid(ctx->release))
+	if (r > 0 && kernel_release_valid(ctx->release))
 		return ctx->release;
 	struct utsname u;
 	ctx->release[0] = '\0';

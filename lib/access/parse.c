@@ -155,3 +155,25 @@ EXPORT bool vfioadm_uuid_valid(const char *uuid)
 	}
 	return *p == '\0';
 }
+
+int driver_link_name(const char *target, char *buf, size_t size)
+{
+	/* the kernel's link is relative and ends in .../drivers/NAME: anything else is no driver */
+	const char *base = strrchr(target, '/');
+	size_t dir = base ? (size_t)(base - target) : 0;
+	if (target[0] == '/' || !base || dir < 7 || strncmp(base - 7, "drivers", 7) != 0 ||
+	    (dir > 7 && base[-8] != '/') || !base[1] || streq(base + 1, "..") || streq(base + 1, "."))
+		return -EBADMSG;
+	return strscpy(buf, size, base + 1);
+}
+
+bool kernel_release_valid(const char *rel)
+{
+	/* a release names a directory under /lib/modules: one plain path component, printable */
+	if (streq(rel, ".") || streq(rel, ".."))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)rel; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '/')
+			return false;
+	return *rel != '\0';
+}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libFuzzer target for every parser of untrusted text: BDFs (command line), modaliases
- * (sysfs), vfio_pci: alias patterns (modules.alias, modprobe.d), class names, driver names,
+ * (sysfs), driver links and kernel releases (sysfs, /proc), vfio_pci: alias patterns
+ * (modules.alias, modprobe.d), class names, driver names,
  * the journal a later run trusts to restore a device, and the configuration file.
  * Checks invariants, not just absence of crashes: an accepted BDF normalises to a fixed point,
  * an accepted modalias re-formats to itself, a pattern's counts stay in range.
@@ -29,6 +30,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(vfioadm_bdf_normalize(bdf, again) == 0);
 		assert(strcmp(bdf, again) == 0);
 	}
+
+	char drv[VFIOADM_NAME_MAX];
+	if (driver_link_name(s, drv, sizeof(drv)) >= 0) {
+		assert(strchr(drv, '/') == NULL && drv[0] && strcmp(drv, "..") != 0);
+		assert(strstr(s, "drivers/") != NULL && s[0] != '/');
+	}
+	if (kernel_release_valid(s))
+		assert(strchr(s, '/') == NULL && strcmp(s, "..") != 0 && s[0]);
 
 	struct vfioadm_modalias m;
 	if (vfioadm_modalias_parse(s, &m) == 0) {

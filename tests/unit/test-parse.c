@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Unit tests of the pure parsers: BDF, modalias, class names. */
+/* Unit tests of the pure parsers: BDF, modalias, class names, driver links, kernel releases. */
 #include <errno.h>
 
-#include "vfioadm/vfioadm.h"
+#include "access/access.h"
 #include "tap.h"
 
 static void bdf_good(const char *in, const char *want)
@@ -85,10 +85,28 @@ static void test_class(void)
 		       "class %02x round-trips", c);
 }
 
+static void test_sysfs_names(void)
+{
+	char d[VFIOADM_NAME_MAX];
+	is_int(driver_link_name("../../../bus/pci/drivers/e1000e", d, sizeof(d)), 6, "a kernel driver link");
+	is_str(d, "e1000e", "its driver's name");
+	is_int(driver_link_name("../../bus/pci/drivers/vfio-pci", d, sizeof(d)), 8, "vfio-pci's link");
+	const char *bad[] = { "/etc", "/sys/bus/pci/drivers/e1000e", "../../../etc", "driver", "xdrivers/y",
+			      "../../bus/pci/drivers/", "../../bus/pci/drivers/..", "../mydrivers/x", "" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		is_int(driver_link_name(bad[i], d, sizeof(d)), -EBADMSG, "'%s' names no driver", bad[i]);
+	ok(kernel_release_valid("6.1.0-57-amd64"), "a Debian release");
+	ok(kernel_release_valid("6.12.117+deb12-amd64"), "a release with '+'");
+	const char *badrel[] = { "", ".", "..", "../../x", "6.1 x", "6.1\x1b[2J", "a/b", "6.1\n" };
+	for (size_t i = 0; i < ARRAY_SIZE(badrel); i++)
+		ok(!kernel_release_valid(badrel[i]), "release '%s' refused", badrel[i]);
+}
+
 int main(void)
 {
 	test_bdf();
 	test_modalias();
 	test_class();
+	test_sysfs_names();
 	return tap_done();
 }

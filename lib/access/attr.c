@@ -86,13 +86,22 @@ int attr_read_long(int dir_fd, const char *name, int base, long *ret)
 	return 0;
 }
 
-int link_basename(int dir_fd, const char *name, char *buf, size_t size)
+/* readlinkat into @target (PATH_MAX): its length, or -errno */
+static int link_read(int dir_fd, const char *name, char target[PATH_MAX])
 {
-	char target[PATH_MAX];
-	ssize_t n = readlinkat(dir_fd, name, target, sizeof(target) - 1);
+	ssize_t n = readlinkat(dir_fd, name, target, PATH_MAX - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
+	return (int)n;
+}
+
+int link_basename(int dir_fd, const char *name, char *buf, size_t size)
+{
+	char target[PATH_MAX];
+	int r = link_read(dir_fd, name, target);
+	if (r < 0)
+		return r;
 	const char *base = strrchr(target, '/');
 	return strscpy(buf, size, base ? base + 1 : target);
 }
@@ -106,9 +115,6 @@ int dir_openat(int dir_fd, const char *name)
 int link_driver_name(int dir_fd, const char *name, char *buf, size_t size)
 {
 	char target[PATH_MAX];
-	ssize_t n = readlinkat(dir_fd, name, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	return driver_link_name(target, buf, size);
+	int r = link_read(dir_fd, name, target);
+	return r < 0 ? r : driver_link_name(target, buf, size);
 }

@@ -106,10 +106,18 @@ build_test_modules() {
 		rm -rf "$out"; mkdir -p "$out"
 		cp "$here"/kmod/* "$out"/
 		# the kernel's own mdev sample, from Debian's kernel source (extracted, never committed)
-		local src=/usr/src/linux-source-$(echo "$rel" | cut -d. -f1-2).tar.xz # the kernel's own series
+		local series src once
+		series=$(echo "$rel" | cut -d. -f1-2) # the kernel's own series
+		src=/usr/src/linux-source-$series.tar.xz
 		[ -f "$src" ] || bail "no $src for mtty: run scripts/install-deps.sh"
-		tar -xJf "$src" --wildcards '*/samples/vfio-mdev/mtty.c' -O >"$out/mtty.c" ||
-			bail "could not extract samples/vfio-mdev/mtty.c from $src"
+		# unpacking one file reads the whole 140 MB tarball: once per source version, not per kernel
+		once=$cache/src/mtty-$series-$(stat -c %s-%Y "$src").c
+		if [ ! -f "$once" ]; then
+			mkdir -p "$cache/src"
+			tar -xJf "$src" --wildcards '*/samples/vfio-mdev/mtty.c' -O >"$once.tmp" && mv "$once.tmp" "$once" ||
+				bail "could not extract samples/vfio-mdev/mtty.c from $src"
+		fi
+		cp "$once" "$out/mtty.c"
 		echo 'obj-m += mtty.o' >>"$out/Kbuild"
 		make -s -C "$headers" M="$out" modules >"$out/build.log" 2>&1 ||
 			{ cat "$out/build.log" >&2; bail "test modules failed to build (see above)"; }

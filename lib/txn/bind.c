@@ -207,8 +207,7 @@ static int journal_unreadable(struct txn *t, int r)
 	struct vfioadm_report *rep = calloc(1, sizeof(*rep));
 	if (!rep)
 		return -ENOMEM;
-	report_add(rep, VFIOADM_BLOCK_JOURNAL_CORRUPT, t->o.bdf,
-		   r == -EBADMSG ? "not a journal vfioadm wrote" : strerror(-r), 0, true);
+	report_add(rep, VFIOADM_BLOCK_JOURNAL_CORRUPT, t->o.bdf, journal_fault(r), 0, true);
 	return refuse_if(true, rep, &t->o);
 }
 

@@ -156,8 +156,7 @@ int journal_remove(struct vfioadm_ctx *ctx, const char *bdf)
 	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 }
 
-/* What is wrong with a journal that does not read, in words for the report */
-static const char *journal_fault(int r)
+const char *journal_fault(int r)
 {
 	return r == -EBADMSG ? "not a journal vfioadm wrote (unparsable, not a regular file, or naming "
 			       "another device)" : strerror(-r);

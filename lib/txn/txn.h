@@ -57,6 +57,8 @@ int journal_dir(struct vfioadm_ctx *ctx);
 int journal_write(struct vfioadm_ctx *ctx, const struct journal *j);
 int journal_read(struct vfioadm_ctx *ctx, const char *bdf, struct journal *ret);
 int journal_remove(struct vfioadm_ctx *ctx, const char *bdf);
+/* What is wrong with a journal journal_read() failed on (-errno), in words for a report */
+const char *journal_fault(int r);
 /* Parse a journal's text (exposed for the unit tests and the fuzzer). */
 int journal_parse(const char *text, struct journal *ret);
 

@@ -210,7 +210,7 @@ build_initramfs() {
 	for a in modprobe insmod rmmod lsmod depmod modinfo; do ln -sf /usr/bin/kmod "$root/sbin/$a"; done
 	cp -a "$stage"/usr/local/lib/*/libvfioadm.so* "$root/usr/lib/"
 	LD_LIBRARY_PATH=$(echo "$stage"/usr/local/lib/*/) copy_with_libs "$stage/usr/local/sbin/vfioadm" /usr/sbin/vfioadm
-	# libkmod and libpci are dlopen()ed on first use, so ldd does not list them (lib/choice/kmod.c,
+	# libkmod and libpci are dlopen()ed on first use, so ldd does not list them (lib/model/kmod.c,
 	# src/names.c)
 	local dl lib
 	for dl in libkmod.so.2 libpci.so.3; do
@@ -280,7 +280,7 @@ run_qemu() {
 	#   00:15.0 virtio-blk results disk        00:1f.x ICH9 (one multi-function group)
 	# shellcheck disable=SC2046
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
-		-accel "$(pick_accel)" -M q35,kernel-irqchip=split -cpu max -smp 2 -m 2048 \
+		-accel "$accel" -M q35,kernel-irqchip=split -cpu max -smp 2 -m 2048 \
 		-device intel-iommu,intremap=on,caching-mode=on \
 		-kernel "$vmlinuz" -initrd "$work/initrd.img" \
 		-append "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 rdinit=/init vfioadm.boot=$boot $(header cmdline)" \
@@ -366,9 +366,16 @@ trap cleanup EXIT
 stage=$work/stage
 meson install -C "$builddir" --destdir "$stage" --no-rebuild --quiet >"$work/install.log" 2>&1 ||
 	{ cat "$work/install.log" >&2; bail "meson install of $builddir failed"; }
-kmods=$(build_test_modules)
 [ "$flavour" = full ] && [ -n "$modroot" ] && bail "'# flavour: full' boots Debian's kernels only"
+# Scenarios run two at a time (meson): whatever fills the shared cache (test modules, the full
+# guest image, the KVM probe) is made under one lock, so a second run waits and reuses it.
+mkdir -p "$cache"
+exec 9>"$cache/.prepare.lock"
+flock 9 || bail "could not lock $cache/.prepare.lock"
+kmods=$(build_test_modules) || bail "the test modules are not built: ${kmods##*Bail out! }"
+accel=$(pick_accel)
 if [ "$flavour" = full ]; then build_full_initramfs "$kmods"; else build_initramfs "$kmods"; fi
+exec 9>&-
 boots=$(header boots | tr -d ' ')
 [ "${boots:-1}" -gt 1 ] && [ "$flavour" != full ] && bail "'# boots:' needs '# flavour: full' (a disk that survives)"
 for b in $(seq 1 "${boots:-1}"); do run_qemu "$b"; done

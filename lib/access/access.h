@@ -42,11 +42,12 @@ struct vfioadm_ctx {
 	 * The fds start as -EBADF; everything else starts zeroed. */
 	struct vfioadm_device **devices;  /* model/pci.c: snapshot from vfioadm_scan() */
 	size_t n_devices;
+	int vfio_dev_kernel;              /* model/pci.c: 1 the kernel makes vfio-dev/, 2 not, 0 unknown */
 	struct holders_cache *holders;    /* model/holders.c: open /dev nodes, briefly cached */
 	struct alias_state *alias;        /* choice/alias.c: alias tables, deny list, cache */
-	struct kmod_ctx *kmod;            /* choice/kmod.c, created on first use */
-	int kmod_error;                   /* choice/kmod.c: why it could not be (a corrupt index) */
-	char loaded_module[VFIOADM_NAME_MAX]; /* choice/kmod.c: the last module kmod_load() made sure of */
+	struct kmod_ctx *kmod;            /* model/kmod.c, created on first use */
+	int kmod_error;                   /* model/kmod.c: why it could not be (a corrupt index) */
+	char loaded_module[VFIOADM_NAME_MAX]; /* model/kmod.c: the last module kmod_load() made sure of */
 	int lock_fd;                      /* txn/lock.c: -EBADF when not holding the run lock */
 	int journal_dir_fd;               /* txn/journal.c: /run/vfioadm/journal, opened on first write */
 	struct lane *lane;                /* txn/writer.c: the run's own (batch workers have theirs) */

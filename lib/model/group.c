@@ -8,12 +8,12 @@
 
 #include "model/model.h"
 
-/* @has_vfio_dev: the member has vfio-dev/, i.e. a VFIO driver registered it */
-static bool driver_manages_dma(const char *driver, bool has_vfio_dev)
+/* pci-stub, pcieport and every VFIO driver declare driver_managed_dma */
+static bool driver_manages_dma(struct vfioadm_ctx *ctx, int mfd, const char *driver, bool has_vfio_dev)
 {
-	if (!*driver || streq(driver, "pci-stub") || streq(driver, "pcieport") || has_vfio_dev)
+	if (!*driver || streq(driver, "pci-stub") || streq(driver, "pcieport"))
 		return true;
-	return startswith(driver, "vfio") && strstr(driver, "pci"); /* kernels before vfio-dev/ */
+	return driver_is_vfio(ctx, mfd, driver, has_vfio_dev);
 }
 
 /* One member: a blocker if its driver uses the DMA API; its cdev node, for the holder scan. */
@@ -32,7 +32,7 @@ static int check_member(struct vfioadm_ctx *ctx, struct vfioadm_report *r, const
 	cdev[0] = '\0';
 	if (has > 0)
 		snprintf(cdev, VFIOADM_PATH_MAX, "/dev/vfio/devices/%.28s", vname);
-	if (driver_manages_dma(driver, has >= 0))
+	if (driver_manages_dma(ctx, mfd, driver, has >= 0))
 		return 0;
 	return report_add(r, VFIOADM_BLOCK_GROUP_MEMBER, name, driver, 0, false);
 }

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "choice/choice.h"
+#include "model/model.h"
 
 #define KMOD_SYMBOLS(X)                                                                            \
 	X(kmod_new) X(kmod_unref) X(kmod_set_log_fn) X(kmod_set_log_priority) X(kmod_list_next)     \

@@ -47,9 +47,59 @@ done:
 	return 0;
 }
 
-/* Did a VFIO driver register the function? It made vfio-dev/ (its cdev's name into @name when
- * given); kernels before 6.1 make none, and then the driver's name is all there is. */
-static bool vfio_registered(int dfd, const char *driver, char *name, size_t size)
+/* Kernels since 6.1 make vfio-dev/ for every device a VFIO driver registers, and then that is
+ * the whole answer. Asked once per context: /sys/class/vfio-dev exists while vfio is loaded. */
+static bool kernel_has_vfio_dev(struct vfioadm_ctx *ctx)
+{
+	if (!ctx->vfio_dev_kernel)
+		ctx->vfio_dev_kernel = root_exists(ctx, "/sys/class/vfio-dev") ? 1 : 2;
+	return ctx->vfio_dev_kernel == 1;
+}
+
+struct module_search {
+	const char *want;
+	bool found;
+};
+
+static int module_is(void *data, const char *module)
+{
+	struct module_search *s = data;
+	s->found |= streq(module, s->want);
+	return 0;
+}
+
+/* Kernels before 6.1: the bound driver is a VFIO driver when modprobe would offer its module
+ * for the function's vfio_pci: alias (libkmod, as `vfioadm match` ranks them), or it is the
+ * catch-all vfio-pci itself (kernels before 5.16 publish no vfio_pci: aliases and had no
+ * variant drivers). Never a pattern on the name: a driver called *vfio* need not be one. */
+static bool driver_has_vfio_alias(struct vfioadm_ctx *ctx, int dfd, const char *driver)
+{
+	char module[VFIOADM_NAME_MAX], path[PATH_MAX], modalias[VFIOADM_MODALIAS_MAX + 8];
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", driver);
+	_cleanup_close_ int drv = root_open(ctx, path, O_PATH | O_DIRECTORY);
+	if (drv < 0 || link_basename(drv, "module", module, sizeof(module)) < 0)
+		module_normalize(driver, module);
+	if (streq(module, GENERIC_MODULE))
+		return true;
+	char alias[VFIOADM_MODALIAS_MAX];
+	if (attr_read(dfd, "modalias", alias, sizeof(alias)) < 0 || !startswith(alias, "pci:"))
+		return false;
+	snprintf(modalias, sizeof(modalias), "vfio_%s", alias); /* "vfio_pci:v…" */
+	struct module_search search = {.want = module};
+	return kmod_lookup_modules(ctx, modalias, module_is, &search) >= 0 && search.found;
+}
+
+bool driver_is_vfio(struct vfioadm_ctx *ctx, int dfd, const char *driver, bool has_vfio_dev)
+{
+	if (has_vfio_dev)
+		return true;
+	if (!*driver || kernel_has_vfio_dev(ctx))
+		return false;
+	return driver_has_vfio_alias(ctx, dfd, driver);
+}
+
+/* Did a VFIO driver register the function? Its cdev's name into @name when given. */
+static bool vfio_registered(struct vfioadm_ctx *ctx, int dfd, const char *driver, char *name, size_t size)
 {
 	int r;
 	if (name) {
@@ -59,12 +109,12 @@ static bool vfio_registered(int dfd, const char *driver, char *name, size_t size
 		if (r >= 0)
 			close(r);
 	}
-	return r >= 0 || strstr(driver, "vfio") != NULL;
+	return driver_is_vfio(ctx, dfd, driver, r >= 0);
 }
 
 static void read_vfio_state(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_device_info *info)
 {
-	info->vfio.bound = vfio_registered(dfd, info->driver, info->vfio.device, sizeof(info->vfio.device));
+	info->vfio.bound = vfio_registered(ctx, dfd, info->driver, info->vfio.device, sizeof(info->vfio.device));
 	if (!info->vfio.bound)
 		return;
 	char path[VFIOADM_PATH_MAX];
@@ -364,7 +414,7 @@ int device_read_binding(struct vfioadm_ctx *ctx, const char *bdf, char driver[VF
 		return dfd == -ENOENT ? -ENODEV : dfd;
 	if (link_driver_name(dfd, "driver", driver, VFIOADM_NAME_MAX) < 0)
 		driver[0] = '\0';
-	*vfio = vfio_registered(dfd, driver, NULL, 0);
+	*vfio = vfio_registered(ctx, dfd, driver, NULL, 0);
 	return 0;
 }
 

@@ -34,6 +34,8 @@ capture_sysfs() {
 		[ -d "$m/drivers" ] && _cap_dir "$m/drivers" "$out$m/drivers"
 		[ -f "$m/initstate" ] && cat "$m/initstate" >"$out$m/initstate"
 	done
+	# the class a kernel >= 6.1 makes while vfio is loaded (vfioadm asks for it once per run)
+	[ -d /sys/class/vfio-dev ] && _cap_dir /sys/class/vfio-dev "$out/sys/class/vfio-dev"
 	for g in /sys/kernel/iommu_groups/*; do
 		_cap_dir "$g" "$out$g"
 		_cap_dir "$g/devices" "$out$g/devices"

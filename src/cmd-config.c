@@ -229,6 +229,13 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("apply", "takes no arguments");
+	vfioadm_set_dry_run(cli->ctx, dry_run);
+	if (dry_run)
+		vfioadm_set_action_fn(cli->ctx, print_apply_action, NULL);
+	/* the lock first: the plan is made from the host as it is once interrupted runs are
+	 * finished (a device an interrupted bind left on VFIO is rolled back, then planned) */
+	if (cli_lock(cli, timeout_ms) != EXIT_OK)
+		return EXIT_FAILED;
 	struct vfioadm_config *cfg;
 	struct vfioadm_plan *plan;
 	int code = load(cli, &cfg, &plan);
@@ -240,14 +247,6 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 		vfioadm_plan_free(plan);
 		vfioadm_config_free(cfg);
 		return EXIT_USAGE;
-	}
-	vfioadm_set_dry_run(cli->ctx, dry_run);
-	if (dry_run)
-		vfioadm_set_action_fn(cli->ctx, print_apply_action, NULL);
-	if (cli_lock(cli, timeout_ms) != EXIT_OK) {
-		vfioadm_plan_free(plan);
-		vfioadm_config_free(cfg);
-		return EXIT_FAILED;
 	}
 	struct json_object *results = json ? json_object_new_array() : NULL;
 	size_t ok = 0;

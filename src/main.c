@@ -149,11 +149,31 @@ int cli_parse_timeout(const char *cmd, const char *arg, int *ms)
 	return EXIT_OK;
 }
 
+/* What an interrupted run left, finished by this one before its own work. */
+static void recovered(void *data _unused_, size_t index _unused_, int r, struct vfioadm_outcome *o)
+{
+	const char *what = o->rolled_back ? "an interrupted bind was rolled back" : "an interrupted release was finished";
+	if (r == 0 && o->reason[0])
+		cli_warn("%s: an interrupted run's journal was removed: %s", o->bdf, o->reason);
+	else if (r == 0)
+		cli_warn("%s: %s: on %s now (driver_override as before)", o->bdf, what, o->driver[0] ? o->driver : "no driver");
+	else if (r == -EBUSY)
+		cli_warn("%s: an interrupted release waits: a VFIO user still has the device open", o->bdf);
+	else
+		cli_warn("%s: could not finish what an interrupted run left: %s%s%s ('vfioadm check %s')", o->bdf,
+			 cli_strerror(r), o->reason[0] ? "; kernel: " : "", o->reason, o->bdf);
+	vfioadm_outcome_done(o);
+}
+
 int cli_lock(struct cli *cli, int timeout_ms)
 {
 	int holder = 0;
-	if (vfioadm_lock(cli->ctx, timeout_ms, &holder) != -ETIMEDOUT)
+	int r = vfioadm_lock(cli->ctx, timeout_ms, &holder);
+	if (r != -ETIMEDOUT) {
+		/* holding the lock, no other run is in flight: a journal still in flight is a dead run's */
+		(void)vfioadm_recover(cli->ctx, recovered, cli);
 		return EXIT_OK;
+	}
 	cli_error("another vfioadm run (pid %d) is changing devices; waited %d s (--timeout)",
 		  holder, timeout_ms / 1000);
 	return EXIT_FAILED;

@@ -364,6 +364,17 @@ int vfioadm_bind_many(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n
 		      const struct vfioadm_bind_opts *opts, vfioadm_outcome_fn done, void *data);
 int vfioadm_unbind_many(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n,
 			const struct vfioadm_bind_opts *opts, vfioadm_outcome_fn done, void *data);
+/*
+ * vfioadm_recover: finish what interrupted runs left (a journal still "binding" or
+ * "releasing"); call it holding vfioadm_lock(), when no other run can be in flight. A bind is
+ * rolled back and a release completed: the function goes back to the driver and
+ * driver_override the journal recorded (or to the kernel's default driver when that is what
+ * the release was for), and the journal is removed. A function a VFIO user still holds open
+ * is left for a later run (-EBUSY). Each journal handled is reported to @fn, as by
+ * vfioadm_bind_many(). Unreadable journals are never acted on; a dry run recovers nothing.
+ * Returns the number reported.
+ */
+int vfioadm_recover(struct vfioadm_ctx *ctx, vfioadm_outcome_fn fn, void *data);
 
 /* ---- SR-IOV (lib/cap/sriov.c) ------------------------------------------------------- */
 

@@ -37,6 +37,24 @@ static int wait_for(struct vfioadm_ctx *ctx, const char *bdf, const char *driver
 	}
 }
 
+/* Test hook for the fault matrix (tests/vm/scenarios/faults.sh): VFIOADM_TEST_PAUSE_AT=OP:STEP
+ * or OP:STEP:SEC stops the transaction there for SEC s (default 30) and says so in the log,
+ * so that a test can SIGKILL the run at exactly that step. OP: bind, unbind, rollback, recover. */
+static void test_pause(const struct txn *t, const char *step)
+{
+	const char *at = getenv("VFIOADM_TEST_PAUSE_AT");
+	if (!at)
+		return;
+	char here[64];
+	int n = snprintf(here, sizeof(here), "%s:%s", t->recovering ? "recover" : t->rolling_back ? "rollback" :
+		 t->bind ? "bind" : "unbind", step);
+	if (strncmp(at, here, (size_t)n) || (at[n] && at[n] != ':'))
+		return;
+	unsigned sec = at[n] ? (unsigned)atoi(at + n + 1) : 30;
+	vfioadm_log(t->ctx, VFIOADM_LOG_WARNING, "test hook: paused at %s for %u s", here, sec);
+	sleep(sec);
+}
+
 /* ---- the kernel's reason, from /dev/kmsg ---- */
 
 /* Mark where the kernel log is now; kmsg_reason() reads what came after. The fd is the lane's
@@ -147,8 +165,10 @@ static int restore(struct txn *t, const char *current, const char *driver, const
 	}
 	if (current[0] && !streq(current, driver) && (r = unbind_driver(t, current)) < 0)
 		return r;
+	test_pause(t, "restore-unbind");
 	if ((r = write_override(t->ctx, t->lane, t->o.bdf, override)) < 0)
 		return r;
+	test_pause(t, "restore-override");
 	if (*driver && !streq(current, driver) && (r = bind_driver(t, driver, DEFAULT_TIMEOUT_MS)) < 0)
 		return r;
 	return t->ctx->dry_run ? 0 : wait_for(t->ctx, t->o.bdf, driver, false, t->timeout);
@@ -251,14 +271,14 @@ static int bind_steps(struct txn *t)
 	int r = write_override(t->ctx, t->lane, o->bdf, o->driver);
 	if (r < 0)
 		return r;
+	test_pause(t, "override");
 	if (host[0] && (r = unbind_driver(t, host)) < 0) {
 		if (r == -ETIMEDOUT)
 			snprintf(o->reason, sizeof(o->reason), "unbinding from %s did not finish in %d ms: "
 				 "the device is in use", host, t->timeout);
 		return r;
 	}
-	if (getenv("VFIOADM_TEST_PAUSE_AFTER_UNBIND")) /* test hook: a run killed mid-transaction */
-		sleep((unsigned)atoi(getenv("VFIOADM_TEST_PAUSE_AFTER_UNBIND")));
+	test_pause(t, "unbind");
 	if ((r = bind_driver(t, o->driver, t->timeout)) < 0) {
 		if (r == -ETIMEDOUT) {
 			snprintf(o->reason, sizeof(o->reason), "%s did not finish probing in %d ms", o->driver, t->timeout);
@@ -271,6 +291,7 @@ static int bind_steps(struct txn *t)
 	}
 	if (t->ctx->dry_run)
 		return 0;
+	test_pause(t, "bind");
 	r = wait_for(t->ctx, o->bdf, o->driver, true, t->timeout);
 	if (r == -ETIMEDOUT)
 		snprintf(o->reason, sizeof(o->reason), "%s did not finish probing in %d ms", o->driver, t->timeout);
@@ -281,6 +302,7 @@ static int bind_steps(struct txn *t)
 static int roll_back(struct txn *t, int err)
 {
 	struct vfioadm_outcome *o = &t->o;
+	t->rolling_back = true;
 	int r = restore(t, NULL, t->i->driver, t->i->driver_override);
 	if (r == -ENODEV) { /* it is gone (hot-unplugged): nothing left to restore or record */
 		journal_remove(t->ctx, o->bdf);
@@ -346,6 +368,7 @@ static int bind_execute(struct txn *t)
 	if (r < 0)
 		return r;
 	t->o.changed = true;
+	test_pause(t, "journal");
 	int kmsg = kmsg_mark(t);
 	r = bind_steps(t);
 	if (r >= 0) {
@@ -398,8 +421,10 @@ static int give_to_default_driver(struct txn *t)
 {
 	struct vfioadm_outcome *o = &t->o;
 	int r = write_override(t->ctx, t->lane, o->bdf, "");
+	test_pause(t, "override");
 	if (r >= 0 && t->i->driver[0])
 		r = unbind_driver(t, t->i->driver);
+	test_pause(t, "unbind");
 	if (r >= 0)
 		r = sysfs_write(t->ctx, "/sys/bus/pci/drivers_probe", o->bdf);
 	if (r >= 0 && !t->ctx->dry_run) {
@@ -411,12 +436,32 @@ static int give_to_default_driver(struct txn *t)
 	return r;
 }
 
+/* Before the release touches the device: "releasing", so that a run killed half-way is
+ * finished by the next one (vfioadm_recover) instead of leaving the function driverless. */
+static int journal_release(struct txn *t)
+{
+	struct journal rel = t->j;
+	if (!t->has_journal) {
+		const struct vfioadm_device_info *i = t->i;
+		rel = (struct journal){ .started = (long long)time(NULL) };
+		strcpy(rel.bdf, t->o.bdf);
+		strcpy(rel.target, i->driver[0] ? i->driver : i->driver_override);
+	}
+	strcpy(rel.state, "releasing");
+	rel.reprobe = t->reprobe || !t->has_journal;
+	return journal_write(t->ctx, &rel);
+}
+
 static int unbind_execute(struct txn *t)
 {
 	struct vfioadm_outcome *o = &t->o;
 	const struct vfioadm_device_info *i = t->i;
+	int r = journal_release(t);
+	if (r < 0)
+		return r;
 	o->changed = true;
-	int kmsg = kmsg_mark(t), r;
+	test_pause(t, "journal");
+	int kmsg = kmsg_mark(t);
 	if (t->has_journal && !t->reprobe) {
 		strcpy(o->driver, t->j.orig_driver);
 		r = restore(t, i->driver, t->j.orig_driver, t->j.orig_override);
@@ -424,7 +469,7 @@ static int unbind_execute(struct txn *t)
 		r = give_to_default_driver(t);
 	}
 	if (r >= 0)
-		return t->has_journal ? journal_remove(t->ctx, o->bdf) : 0;
+		return journal_remove(t->ctx, o->bdf);
 	if (r == -ETIMEDOUT && !unstuck(t->lane, o->bdf, 0))
 		snprintf(o->reason, sizeof(o->reason), "unbinding from %s did not finish in %d ms: the device "
 			 "is still in use (a VFIO user has it open); the kernel finishes once it is closed",
@@ -432,8 +477,13 @@ static int unbind_execute(struct txn *t)
 	else
 		kmsg_reason(t, kmsg);
 	/* never leave it driverless: back onto the VFIO driver it came from */
-	if (i->driver[0] && restore(t, NULL, i->driver, i->driver_override) == 0)
+	if (i->driver[0] && restore(t, NULL, i->driver, i->driver_override) == 0) {
 		o->rolled_back = true;
+		if (t->has_journal)
+			journal_write(t->ctx, &t->j); /* "bound" again: the record for a later unbind */
+		else
+			journal_remove(t->ctx, o->bdf);
+	}
 	return r;
 }
 
@@ -493,4 +543,69 @@ EXPORT int vfioadm_unbind(struct vfioadm_ctx *ctx, const char *bdf, const struct
 			  struct vfioadm_outcome *o)
 {
 	return run_one(ctx, bdf, opts, false, o);
+}
+
+/* ---- interrupted runs ---- */
+
+struct recovery {
+	struct vfioadm_ctx *ctx;
+	vfioadm_outcome_fn fn;
+	void *data;
+	size_t n;
+};
+
+/* Back to the recorded state: a bind is rolled back, a release is finished. */
+static int recover_device(struct txn *t)
+{
+	const struct journal *j = &t->j;
+	int r = vfioadm_device_read(t->ctx, j->bdf, VFIOADM_FILL_BASIC, &t->dev);
+	if (r == -ENODEV) {
+		snprintf(t->o.reason, sizeof(t->o.reason), "the device is gone");
+		return journal_remove(t->ctx, j->bdf);
+	}
+	if (r < 0)
+		return r;
+	t->i = vfioadm_device_get_info(t->dev);
+	strcpy(t->o.prev_driver, t->i->driver);
+	t->o.iommu_group = t->i->iommu_group;
+	if (!t->bind && (r = unbind_precheck(t)) < 0) /* a VFIO user still has it: the kernel's */
+		return r;                              /* unbind waits for it, so must we */
+	t->o.changed = true;
+	if (j->reprobe) {
+		r = give_to_default_driver(t);
+	} else {
+		strcpy(t->o.driver, j->orig_driver);
+		r = restore(t, t->i->driver, j->orig_driver, j->orig_override);
+	}
+	if (r < 0)
+		return r;
+	t->o.rolled_back = t->bind;
+	return journal_remove(t->ctx, j->bdf);
+}
+
+static int recover_fn(void *data, const char *name _unused_, const struct journal *j, int r)
+{
+	struct recovery *rc = data;
+	if (r < 0 || !journal_in_flight(j))
+		return 0; /* unreadable: never acted on (check and list report it); bound: a record */
+	static const struct vfioadm_bind_opts opts = { 0 };
+	struct txn t = { .ctx = rc->ctx, .opts = &opts, .lane = run_lane(rc->ctx), .recovering = true,
+			 .timeout = DEFAULT_TIMEOUT_MS, .j = *j, .has_journal = true };
+	if (!t.lane)
+		return -ENOMEM;
+	t.bind = streq(j->state, "binding");
+	strcpy(t.o.bdf, j->bdf);
+	r = recover_device(&t);
+	txn_done(&t);
+	rc->fn(rc->data, rc->n++, r < 0 ? r : 0, &t.o);
+	return 0;
+}
+
+EXPORT int vfioadm_recover(struct vfioadm_ctx *ctx, vfioadm_outcome_fn fn, void *data)
+{
+	if (!ctx_is_host(ctx) || ctx->dry_run)
+		return 0; /* a captured tree has no run to finish; a dry run changes nothing */
+	struct recovery rc = { .ctx = ctx, .fn = fn, .data = data };
+	int r = journal_each(ctx, recover_fn, &rc);
+	return r < 0 ? r : (int)rc.n;
 }

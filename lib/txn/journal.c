@@ -45,9 +45,9 @@ int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 32], text[512];
 	int n = snprintf(text, sizeof(text),
-			 "bdf=%s\norig_driver=%s\norig_override=%s\ntarget=%s\nstate=%s\nstarted=%lld\norigin=%s\n",
+			 "bdf=%s\norig_driver=%s\norig_override=%s\ntarget=%s\nstate=%s\nstarted=%lld\norigin=%s\n%s",
 			 j->bdf, j->orig_driver, j->orig_override, j->target, j->state, j->started,
-			 j->from_config ? "config" : "cli");
+			 j->from_config ? "config" : "cli", j->reprobe ? "reprobe=1\n" : "");
 	journal_path(j->bdf, path, sizeof(path));
 	narrate(ctx, "journal", path, j->state);
 	if (ctx->dry_run)
@@ -70,6 +70,12 @@ int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
 	}
 	(void)fsync(dfd);
 	return 0;
+}
+
+/* "binding" and "releasing": a transaction in flight; "bound": the record an unbind restores */
+static bool journal_state_valid(const char *s)
+{
+	return streq(s, "binding") || streq(s, "bound") || streq(s, "releasing");
 }
 
 int journal_parse(const char *text, struct journal *ret)
@@ -105,10 +111,14 @@ int journal_parse(const char *text, struct journal *ret)
 			r = !vfioadm_driver_name_valid(eq) ? -EINVAL : strscpy(j.target, sizeof(j.target), eq);
 			seen |= 8;
 		} else if (streq(line, "state")) {
-			r = streq(eq, "binding") || streq(eq, "bound") ? strscpy(j.state, sizeof(j.state), eq) : -EINVAL;
+			r = journal_state_valid(eq) ? strscpy(j.state, sizeof(j.state), eq) : -EINVAL;
 			seen |= 16;
 		} else if (streq(line, "started")) {
 			j.started = atoll(eq);
+		} else if (streq(line, "reprobe")) {
+			if (!streq(eq, "1"))
+				return -EINVAL;
+			j.reprobe = true;
 		} else if (streq(line, "origin")) {
 			if (!streq(eq, "config") && !streq(eq, "cli"))
 				return -EINVAL;
@@ -156,10 +166,41 @@ int journal_remove(struct vfioadm_ctx *ctx, const char *bdf)
 	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 }
 
+bool journal_in_flight(const struct journal *j)
+{
+	return !streq(j->state, "bound");
+}
+
 const char *journal_fault(int r)
 {
 	return r == -EBADMSG ? "not a journal vfioadm wrote (unparsable, not a regular file, or naming "
 			       "another device)" : strerror(-r);
+}
+
+int journal_each(struct vfioadm_ctx *ctx, journal_fn fn, void *data)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	if (root_opendir(ctx, JOURNAL_DIR, &d) < 0)
+		return 0; /* none yet */
+	struct dirent *de;
+	int r = 0;
+	while (r >= 0 && (de = readdir(d))) {
+		struct journal j;
+		if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp."))
+			continue; /* a temp file is a journal that never was: nothing was touched */
+		int rr = journal_read(ctx, de->d_name, &j);
+		if (rr != -ENOENT) /* else finished meanwhile */
+			r = fn(data, de->d_name, rr < 0 ? NULL : &j, rr);
+	}
+	return r;
+}
+
+static int leftover_fn(void *data, const char *name, const struct journal *j, int r)
+{
+	struct vfioadm_report *rep = data;
+	if (r < 0) /* its way back is lost: say so, never act on what it says */
+		return report_add(rep, VFIOADM_BLOCK_JOURNAL_CORRUPT, name, journal_fault(r), 0, true);
+	return journal_in_flight(j) ? report_add(rep, VFIOADM_BLOCK_JOURNAL, j->bdf, j->orig_driver, 0, false) : 0;
 }
 
 EXPORT int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret)
@@ -167,22 +208,10 @@ EXPORT int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_rep
 	struct vfioadm_report *r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	_cleanup_closedir_ DIR *d = NULL;
-	if (root_opendir(ctx, JOURNAL_DIR, &d) == 0) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			struct journal j;
-			if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp."))
-				continue; /* a temp file is a journal that never was: nothing was touched */
-			int rr = journal_read(ctx, de->d_name, &j);
-			if (rr == -ENOENT)
-				continue; /* finished meanwhile */
-			if (rr < 0)
-				/* its way back is lost: say so, never act on what it says */
-				report_add(r, VFIOADM_BLOCK_JOURNAL_CORRUPT, de->d_name, journal_fault(rr), 0, true);
-			else if (streq(j.state, "binding"))
-				report_add(r, VFIOADM_BLOCK_JOURNAL, j.bdf, j.orig_driver, 0, false);
-		}
+	int rr = journal_each(ctx, leftover_fn, r);
+	if (rr < 0) {
+		vfioadm_report_free(r);
+		return rr;
 	}
 	*ret = r;
 	return 0;

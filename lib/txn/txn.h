@@ -48,15 +48,22 @@ struct journal {
 	char orig_driver[VFIOADM_NAME_MAX];     /* "" unbound */
 	char orig_override[VFIOADM_NAME_MAX];   /* "" unset */
 	char target[VFIOADM_NAME_MAX];
-	char state[16];                          /* "binding", "bound" */
+	char state[16];                          /* "binding", "bound", "releasing" */
 	long long started;
 	bool from_config;                        /* origin=config: bound by vfioadm apply */
+	bool reprobe;                            /* releasing: to the kernel's default driver */
 };
 /* Open (creating) the journal directory for the run: before a batch's workers write in it. */
 int journal_dir(struct vfioadm_ctx *ctx);
 int journal_write(struct vfioadm_ctx *ctx, const struct journal *j);
 int journal_read(struct vfioadm_ctx *ctx, const char *bdf, struct journal *ret);
 int journal_remove(struct vfioadm_ctx *ctx, const char *bdf);
+/* Every journal file: @j NULL and @r < 0 when it does not read (journal_fault(r) says why).
+ * A negative return from @fn stops the walk and is returned. */
+typedef int (*journal_fn)(void *data, const char *name, const struct journal *j, int r);
+int journal_each(struct vfioadm_ctx *ctx, journal_fn fn, void *data);
+/* A transaction that started and did not finish ("binding", "releasing")? */
+bool journal_in_flight(const struct journal *j);
 /* What is wrong with a journal journal_read() failed on (-errno), in words for a report */
 const char *journal_fault(int r);
 /* Parse a journal's text (exposed for the unit tests and the fuzzer). */
@@ -75,6 +82,8 @@ struct txn {
 	struct journal prev;                 /* bind: the record of the VFIO driver it is on */
 	bool has_journal;                    /* bind: prev was read; unbind: j was read */
 	bool reprobe;                        /* unbind: the kernel's default driver gets it */
+	bool rolling_back;                   /* bind: undoing a failure */
+	bool recovering;                     /* finishing what an interrupted run left */
 	struct vfioadm_outcome o;
 };
 /* On the caller's thread (reads, module loading, refusals): 1 when kernel work is left for

@@ -61,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(vfioadm_bdf_normalize(j.bdf, norm) == 0 && strcmp(norm, j.bdf) == 0);
 		assert(vfioadm_driver_name_valid(j.target));
 		assert(!*j.orig_driver || vfioadm_driver_name_valid(j.orig_driver));
+		assert(!strcmp(j.state, "binding") || !strcmp(j.state, "bound") || !strcmp(j.state, "releasing"));
+		assert(!j.reprobe || strstr(s, "reprobe=1"));
 	}
 	struct vfioadm_config *cfg;
 	struct vfioadm_config_error err;

@@ -18,6 +18,14 @@ int main(void)
 	is_int(journal_parse("bdf=02:00.0\norig_driver=\norig_override=x\ntarget=t\nstate=binding\n", &j), 0,
 	       "short BDF and empty original driver");
 	is_str(j.bdf, "0000:02:00.0", "BDF normalised");
+	is_int(journal_in_flight(&j), 1, "binding: in flight");
+	is_int(journal_parse(good, &j), 0, "bound again");
+	is_int(journal_in_flight(&j), 0, "bound: a record, not in flight");
+	is_int(j.reprobe, 0, "no reprobe unless written");
+	is_int(journal_parse("bdf=0000:02:00.0\norig_driver=\norig_override=\ntarget=vfio-pci\n"
+			     "state=releasing\nreprobe=1\n", &j), 0, "a release in flight, to the default driver");
+	is_int(journal_in_flight(&j), 1, "releasing: in flight");
+	is_int(j.reprobe, 1, "reprobe=1");
 
 	const char *bad[] = {
 		"",
@@ -29,6 +37,7 @@ int main(void)
 		"bdf=0000:02:00.0\norig_driver=\norig_override=\ntarget=\nstate=bound\n",            /* no target */
 		"bdf=0000:02:00.0\norig_driver=\norig_override=\ntarget=vfio-pci\nstate=done\n",
 		"bdf=0000:02:00.0\norig_driver=\norig_override=\ntarget=vfio pci\nstate=bound\n",
+		"bdf=0000:02:00.0\norig_driver=\norig_override=\ntarget=vfio-pci\nstate=releasing\nreprobe=yes\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		is_int(journal_parse(bad[i], &j), -EINVAL, "bad journal %zu rejected", i);

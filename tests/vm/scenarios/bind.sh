@@ -85,7 +85,7 @@ vfioadm unbind $edu >/dev/null 2>&1
 is "$(sysfs_driver $edu):$(override $edu)" "null:(null)" "once the kernel lets go, unbind restores edu from its journal"
 
 # ---- killed between unbind and bind: unbind recovers from the journal ----
-VFIOADM_TEST_PAUSE_AFTER_UNBIND=30 vfioadm bind $nic >/dev/null 2>&1 &
+VFIOADM_TEST_PAUSE_AT=bind:unbind:30 vfioadm bind $nic >/dev/null 2>&1 &
 bg=$!
 i=0; while [ $i -lt 100 ] && [ "$(sysfs_driver $nic)" != null ]; do sleep 0.1; i=$((i + 1)); done
 kill -9 $bg; wait $bg 2>/dev/null
@@ -119,7 +119,7 @@ is "$(jq -r '[.[0].blockers[] | select(.kind=="group_member") | .subject] | join
 check_exit "check exit 3" 3 vfioadm check 0000:00:1f.2
 
 # ---- two runs at once are serialised ----
-VFIOADM_TEST_PAUSE_AFTER_UNBIND=4 vfioadm bind $nic >/dev/null 2>&1 &
+VFIOADM_TEST_PAUSE_AT=bind:unbind:4 vfioadm bind $nic >/dev/null 2>&1 &
 bg=$!
 sleep 1
 vfioadm bind --timeout 1 $nic2 >/tmp/out 2>&1

@@ -4,7 +4,7 @@
 # load: vfio_pci
 . ./lib.sh
 nic=0000:02:00.0
-VFIOADM_TEST_PAUSE_AFTER_UNBIND=12 vfioadm bind $nic >/tmp/out 2>&1 &
+VFIOADM_TEST_PAUSE_AT=bind:unbind:12 vfioadm bind $nic >/tmp/out 2>&1 &
 bg=$!
 i=0; while [ $i -lt 100 ] && [ "$(sysfs_driver $nic)" != null ]; do sleep 0.1; i=$((i + 1)); done
 is "$(sysfs_driver $nic)" "null" "unbound from e1000e, paused before binding"

@@ -22,6 +22,7 @@ struct cli {
 	struct vfioadm_ctx *ctx;
 	const char *prog;
 	int verbose;
+	bool boot_units_checked; /* cli_warn_boot_units() says it once a run */
 };
 
 struct cli_command {
@@ -61,6 +62,10 @@ int cli_parse_timeout(const char *cmd, const char *arg, int *ms);
 /* Take vfioadm's run lock, waiting up to @timeout_ms; says who holds it when that runs out.
  * Returns EXIT_OK or EXIT_FAILED. */
 int cli_lock(struct cli *cli, int timeout_ms);
+/* Did SIGINT/SIGTERM come (after cli_lock())? Loops over devices stop starting new work. */
+bool cli_stopped(void);
+/* Warn when the boot units that keep the configuration in force are not enabled. */
+void cli_warn_boot_units(struct cli *cli);
 /* Parse a BDF argument or print the accepted forms. Returns 0 or EXIT_USAGE. */
 int cli_parse_bdf(const char *cmd, const char *arg, char out[VFIOADM_BDF_MAX]);
 

@@ -265,6 +265,13 @@ static void one_done(void *data, size_t index, int r, struct vfioadm_outcome *o)
 	if (r < 0 && *progress)
 		fprintf(out, "%s%s: failed\n", progress, o->bdf);
 	fflush(out); /* in order with the errors on stderr */
+	if (r == -ECANCELED) { /* stopped by a signal before it started: untouched */
+		fprintf(out, "%s%s: not started (stopped)\n", progress, o->bdf);
+		if (run->json)
+			run->json[index] = json_outcome(o, false);
+		vfioadm_outcome_done(o);
+		return;
+	}
 	int c = r < 0 ? report_failure(run->cli, run->cmd, r, o, &co->b.match) : EXIT_OK;
 	if (c == EXIT_OK) {
 		run->ok++;

@@ -47,6 +47,8 @@ int cli_config_set(struct cli *cli, const char *section, const char *body, bool 
 		cli_error("cannot write /etc/vfioadm.d/50-vfioadm.conf: %s", cli_strerror(r));
 		return EXIT_FAILED;
 	}
+	if (body)
+		cli_warn_boot_units(cli);
 	return EXIT_OK;
 }
 

@@ -250,7 +250,7 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 	}
 	struct json_object *results = json ? json_object_new_array() : NULL;
 	size_t ok = 0;
-	for (size_t i = 0; i < plan->n; i++) {
+	for (size_t i = 0; i < plan->n && !cli_stopped(); i++) { /* a signal: no new step */
 		const struct vfioadm_action *a = &plan->v[i];
 		char what[256], why[320];
 		describe(a, what, sizeof(what));
@@ -277,6 +277,8 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 	else
 		printf("%zu of %zu steps %s\n", ok, plan->n, dry_run ? "would be done" : "done");
 	vfioadm_unlock(cli->ctx);
+	if (!dry_run && (cfg->n_devices || cfg->n_sriov || cfg->n_mdevs))
+		cli_warn_boot_units(cli); /* what was applied now is gone at the next boot */
 	vfioadm_plan_free(plan);
 	vfioadm_config_free(cfg);
 	return code;
@@ -315,6 +317,14 @@ static bool configured_driver(struct cli *cli, const struct vfioadm_config *cfg,
 		cli_error("%s: could not load %s for it", info->bdf, m->module);
 	vfioadm_match_free(m);
 	return ok;
+}
+
+/* A claim (driver_override) keeps every host driver away: only make one when the apply unit
+ * will bind the function. Hosts not booted with systemd cannot be told: their init decides. */
+static bool apply_at_boot(struct cli *cli)
+{
+	unsigned on;
+	return vfioadm_boot_units(cli->ctx, &on) < 0 || (on & VFIOADM_BOOT_APPLY);
 }
 
 /* Before udev's coldplug loads host drivers: claim every configured function present. Done
@@ -359,9 +369,17 @@ static int run_udev_helper(struct cli *cli, int argc, char **argv)
 	}
 	vfioadm_set_deny_list(cli->ctx, (const char *const *)cfg->deny, cfg->n_deny);
 	struct vfioadm_device *dev;
-	char driver[VFIOADM_NAME_MAX], module[VFIOADM_NAME_MAX];
-	if (all) {
+	char driver[VFIOADM_NAME_MAX], module[VFIOADM_NAME_MAX], mode[VFIOADM_NAME_MAX];
+	bool claims = apply_at_boot(cli);
+	if (all && claims) {
 		claim_all(cli, cfg);
+	} else if (all) {
+		cli_error("not claiming the configured devices: vfioadm-apply.service is not enabled, so nothing "
+			  "would bind them (systemctl enable vfioadm-claim.service vfioadm-apply.service)");
+	} else if (!claims) {
+		if (vfioadm_config_driver(cli->ctx, cfg, bdf, mode) > 0)
+			cli_error("%s: not claimed: vfioadm-apply.service is not enabled, so nothing would bind it "
+				  "(systemctl enable vfioadm-claim.service vfioadm-apply.service)", bdf);
 	} else if (vfioadm_device_read(cli->ctx, bdf, VFIOADM_FILL_BASIC, &dev) == 0) {
 		if (configured_driver(cli, cfg, vfioadm_device_get_info(dev), driver, module))
 			printf("VFIOADM_DRIVER=%s\nVFIOADM_MODULE=%s\n", driver, module);

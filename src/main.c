@@ -4,6 +4,7 @@
  * library context, the log callback), in the style of git.c and kmod's tools/kmod.c.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdarg.h>
 
@@ -149,6 +150,24 @@ int cli_parse_timeout(const char *cmd, const char *arg, int *ms)
 	return EXIT_OK;
 }
 
+/* After the configuration changed or was applied: will it hold after a reboot? Only systemd
+ * hosts can be told; elsewhere the admin's init is whatever it is. */
+void cli_warn_boot_units(struct cli *cli)
+{
+	unsigned on;
+	if (cli->boot_units_checked || !streq(vfioadm_get_root(cli->ctx), "/"))
+		return;
+	cli->boot_units_checked = true;
+	if (vfioadm_boot_units(cli->ctx, &on) < 0)
+		return;
+	if (!(on & VFIOADM_BOOT_APPLY))
+		cli_warn("vfioadm-apply.service is not enabled: nothing binds the configured devices at boot "
+			 "(systemctl enable vfioadm-claim.service vfioadm-apply.service)");
+	else if (!(on & VFIOADM_BOOT_CLAIM))
+		cli_warn("vfioadm-claim.service is not enabled: host drivers take the configured devices at "
+			 "boot before vfioadm-apply.service moves them (systemctl enable vfioadm-claim.service)");
+}
+
 /* What an interrupted run left, finished by this one before its own work. */
 static void recovered(void *data _unused_, size_t index _unused_, int r, struct vfioadm_outcome *o)
 {
@@ -165,9 +184,37 @@ static void recovered(void *data _unused_, size_t index _unused_, int r, struct 
 	vfioadm_outcome_done(o);
 }
 
+/* SIGINT/SIGTERM once devices are being changed: the transactions under way finish (or roll
+ * back) as usual, no new one starts, and the run ends with 128 + the signal's number. Dying
+ * at once would be what the journal recovers from; finishing is better. */
+static struct vfioadm_ctx *stop_ctx;
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+	if (stop_ctx)
+		vfioadm_request_stop(stop_ctx);
+}
+
+static void catch_stop_signals(struct cli *cli)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	stop_ctx = cli->ctx;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+bool cli_stopped(void)
+{
+	return stop_signal != 0;
+}
+
 int cli_lock(struct cli *cli, int timeout_ms)
 {
 	int holder = 0;
+	catch_stop_signals(cli);
 	int r = vfioadm_lock(cli->ctx, timeout_ms, &holder);
 	if (r != -ETIMEDOUT) {
 		/* holding the lock, no other run is in flight: a journal still in flight is a dead run's */
@@ -219,6 +266,12 @@ static int run_command(struct cli *cli, const struct cli_command *cmd, const cha
 	}
 	vfioadm_set_log_fn(cli->ctx, log_to_stderr, cli);
 	int code = cmd->run(cli, argc, argv);
+	if (stop_signal) {
+		cli_error("stopped by %s: the changes under way were finished, none was started after it",
+			  stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+		code = 128 + stop_signal;
+	}
+	stop_ctx = NULL;
 	cli->ctx = vfioadm_unref(cli->ctx);
 	names_done();
 	return code;

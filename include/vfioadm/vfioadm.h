@@ -252,6 +252,10 @@ int vfioadm_module_driver(struct vfioadm_ctx *ctx, const char *module, char ret[
 typedef void (*vfioadm_action_fn)(void *data, const char *verb, const char *path, const char *value);
 void vfioadm_set_action_fn(struct vfioadm_ctx *ctx, vfioadm_action_fn fn, void *data);
 void vfioadm_set_dry_run(struct vfioadm_ctx *ctx, bool dry_run);
+/* Async-signal-safe (for a SIGINT/SIGTERM handler): the transactions under way finish (or roll
+ * back) as usual; vfioadm_bind_many() and vfioadm_unbind_many() start no new one and report
+ * those left with -ECANCELED. */
+void vfioadm_request_stop(struct vfioadm_ctx *ctx);
 /*
  * vfioadm_lock: serialise vfioadm runs that change devices (/run/lock/vfioadm.lock). Waits up
  * to @timeout_ms; @ret_holder gets the pid of the run that holds it when we time out.
@@ -577,6 +581,18 @@ void vfioadm_config_free(struct vfioadm_config *cfg);
  */
 int vfioadm_config_edit(struct vfioadm_ctx *ctx, const char *section, const char *body,
 			struct vfioadm_config_error *err);
+/*
+ * vfioadm_boot_units: which of vfioadm's boot units are enabled (and not masked), read from
+ * systemd's unit directories under the context's root: VFIOADM_BOOT_CLAIM
+ * (vfioadm-claim.service) and VFIOADM_BOOT_APPLY (vfioadm-apply.service). Both are needed for
+ * the configuration to be in force after a reboot. Returns 0, or -EOPNOTSUPP when the host was
+ * not booted with systemd (then nothing can be told).
+ */
+enum vfioadm_boot_unit {
+	VFIOADM_BOOT_CLAIM = 1 << 0,
+	VFIOADM_BOOT_APPLY = 1 << 1,
+};
+int vfioadm_boot_units(struct vfioadm_ctx *ctx, unsigned *ret_enabled);
 
 enum vfioadm_action_kind {
 	VFIOADM_ACT_UNBIND,        /* give back a device the configuration no longer wants on VFIO */

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <signal.h>
+
 #include <dirent.h>
 #include <stdarg.h>
 #include <sys/types.h>
@@ -35,6 +37,7 @@ struct vfioadm_ctx {
 	vfioadm_action_fn action_fn;
 	void *action_data;
 	bool dry_run;
+	volatile sig_atomic_t stop_requested; /* vfioadm_request_stop(): start no new transaction */
 	char release[65];
 	ctx_cleanup_fn cleanups[CTX_MAX_CLEANUPS]; /* registered by the layers above, run LIFO */
 	unsigned n_cleanups;

@@ -127,6 +127,12 @@ EXPORT void vfioadm_set_dry_run(struct vfioadm_ctx *ctx, bool dry_run)
 	ctx->dry_run = dry_run;
 }
 
+/* From a signal handler: one store to a sig_atomic_t, nothing else */
+EXPORT void vfioadm_request_stop(struct vfioadm_ctx *ctx)
+{
+	ctx->stop_requested = 1;
+}
+
 bool ctx_is_host(const struct vfioadm_ctx *ctx)
 {
 	return ctx->root_fd < 0;

@@ -31,6 +31,7 @@ struct batch {
 	struct lane lanes[MAX_JOBS]; /* each worker takes the next */
 	pid_t shared_writer;         /* the lanes' helper, 0 none */
 	const struct txn_ops *ops;
+	struct vfioadm_ctx *ctx;
 };
 
 static void *worker(void *arg)
@@ -48,7 +49,8 @@ static void *worker(void *arg)
 			break;
 		size_t i = b->queue[b->taken++];
 		pthread_mutex_unlock(&b->mu);
-		b->r[i] = b->ops->execute(&b->t[i], lane);
+		/* queued but not started when the stop came: left as it is */
+		b->r[i] = b->ctx->stop_requested ? -ECANCELED : b->ops->execute(&b->t[i], lane);
 		pthread_mutex_lock(&b->mu);
 		b->done[b->n_done++] = i;
 		pthread_cond_signal(&b->ended);
@@ -147,7 +149,7 @@ int batch_run(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n, const 
 {
 	size_t jobs = opts->jobs ? opts->jobs : DEFAULT_JOBS;
 	jobs = jobs < n ? jobs : n;
-	struct batch b = { .jobs = (unsigned)(jobs < MAX_JOBS ? jobs : MAX_JOBS), .ops = ops };
+	struct batch b = { .jobs = (unsigned)(jobs < MAX_JOBS ? jobs : MAX_JOBS), .ops = ops, .ctx = ctx };
 	for (unsigned w = 0; w < b.jobs; w++)
 		lane_init(&b.lanes[w]);
 	b.t = calloc(n ? n : 1, sizeof(*b.t));
@@ -165,6 +167,14 @@ int batch_run(struct vfioadm_ctx *ctx, const char *const *bdfs, size_t n, const 
 	bool serial = ctx->dry_run || b.jobs <= 1;
 	size_t reported = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (ctx->stop_requested) { /* interrupted: nothing new is started */
+			if (vfioadm_bdf_normalize(bdfs[i], b.t[i].o.bdf) < 0)
+				strscpy(b.t[i].o.bdf, sizeof(b.t[i].o.bdf), bdfs[i]);
+			b.t[i].o.iommu_group = -1;
+			b.r[i] = -ECANCELED;
+			hand_over(&b, i, fn, data);
+			continue;
+		}
 		int r = prepare(&b, ctx, bdfs[i], i, opts, bind);
 		if (r > 0 && (serial || !enqueue(&b, i))) {
 			struct lane *l = run_lane(ctx);

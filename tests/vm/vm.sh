@@ -157,20 +157,15 @@ build_full_initramfs() {
 	ln -sf /usr/bin/kmod "$root/sbin/modprobe"
 	copy_module_closure virtio_pci virtio_blk ext4
 	depmod -b "$root" "$rel"
-	cp -a "$stage"/usr/local/lib/*/libvfioadm.so* "$p/usr/local/lib/"
-	cp "$stage/usr/local/sbin/vfioadm" "$p/usr/local/sbin/"
+	# vfioadm exactly as `meson install` lays it out, boot units enabled by its own install step
+	# (data/enable-units.sh), not by this harness: what a user gets. The Debian root is
+	# merged-/usr (/lib is a link to usr/lib), so lib/ goes to usr/lib.
+	cp -a "$stage/." "$p/"
+	if [ -d "$p/lib" ]; then cp -a "$p/lib/." "$p/usr/lib/" && rm -rf "$p/lib"; fi
 	for f in "$builddir"/tests/vm/*; do [ -x "$f" ] && [ -f "$f" ] && cp "$f" "$p/usr/local/sbin/"; done
-	# the Debian root is merged-/usr: /lib is a link to usr/lib, so the payload uses usr/lib
 	for m in $(header extra); do cp "$kmods/$m.ko" "$p/usr$kdir/extra/"; done
 	header load >"$p/etc/vfioadm-load-modules"
-	# vfioadm's boot integration, as meson would install it (inert without a configuration)
-	mkdir -p "$p/etc/udev/rules.d" "$p/etc/systemd/system/multi-user.target.wants"
-	cp "$builddir/data/70-vfioadm.rules" "$p/etc/udev/rules.d/"
-	cp "$builddir/data/vfioadm-apply.service" "$p/etc/systemd/system/"
-	ln -sf ../vfioadm-apply.service "$p/etc/systemd/system/multi-user.target.wants/vfioadm-apply.service"
 	mkdir -p "$p/etc/systemd/system/sysinit.target.wants"
-	cp "$builddir/data/vfioadm-claim.service" "$p/etc/systemd/system/"
-	ln -sf ../vfioadm-claim.service "$p/etc/systemd/system/sysinit.target.wants/vfioadm-claim.service"
 	# index the test modules before modules-load.d and udev's coldplug look for them
 	cat >"$p/etc/systemd/system/vfioadm-test-depmod.service" <<'UNIT'
 [Unit]

@@ -4,7 +4,7 @@
 # load: vfio_pci
 # extra: edu_vfio_pci
 . ./lib.sh
-nic=0000:02:00.0 S=/sys/bus/pci/devices J=/run/vfioadm/journal
+nic=0000:02:00.0 nic2=0000:05:00.0 S=/sys/bus/pci/devices J=/run/vfioadm/journal
 override() { cat $S/$1/driver_override; }
 state() { echo "$(sysfs_driver $nic):$(override $nic)"; }
 journals() { ls $J 2>/dev/null | wc -l; }
@@ -89,4 +89,22 @@ grep -q "waits: a VFIO user still has the device open" /tmp/next.out && ok "and 
 	{ not_ok "and says why"; sed 's/^/#   /' /tmp/next.out; }
 kill $holder; wait $holder 2>/dev/null
 healed "release finished once the holder closed"
+
+# ---- SIGTERM / SIGINT during a batch: the bind under way finishes, no new one starts ----
+for sig in TERM INT; do
+	want=$((128 + $(kill -l $sig)))
+	VFIOADM_TEST_PAUSE_AT=bind:unbind:3 vfioadm bind --jobs 1 $nic $nic2 >/tmp/sig.out 2>&1 &
+	bg=$! i=0
+	while [ $i -lt 200 ] && ! grep -q "paused at bind:unbind" /tmp/sig.out; do sleep 0.1; i=$((i + 1)); done
+	kill -$sig $bg
+	wait $bg
+	is "$?" "$want" "SIG$sig during a batch: exit $want"
+	is "$(sysfs_driver $nic):$(sysfs_driver $nic2):$(journals)" "vfio-pci:e1000e:1" \
+		"SIG$sig: the bind under way finished, the next was not started"
+	grep -q "$nic2: not started (stopped)" /tmp/sig.out && grep -q "stopped by SIG$sig" /tmp/sig.out &&
+		grep -q "1 of 2 bound" /tmp/sig.out && ok "SIG$sig: the summary says so" ||
+		{ not_ok "SIG$sig: the summary says so"; sed 's/^/#   /' /tmp/sig.out; }
+	vfioadm unbind $nic >/dev/null 2>&1
+	is "$(state):$(journals)" "e1000e:(null):0" "SIG$sig: released afterwards"
+done
 done_testing

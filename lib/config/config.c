@@ -447,9 +447,13 @@ static int managed_write(const struct raw_file *f)
 	fclose(out);
 	if (r == 0 && (chmod(tmp, 0644) < 0 || rename(tmp, MANAGED) < 0))
 		r = -errno;
-	if (r < 0)
+	if (r < 0) {
 		unlink(tmp);
-	return r;
+		return r;
+	}
+	/* the rename is only durable once the directory is: a power cut must not lose the entry */
+	_cleanup_close_ int dfd = open(CONF_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return dfd >= 0 && fsync(dfd) == 0 ? 0 : -errno;
 }
 
 EXPORT int vfioadm_config_edit(struct vfioadm_ctx *ctx, const char *section, const char *body,

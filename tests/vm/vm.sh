@@ -302,7 +302,7 @@ run_qemu() {
 		${full_args:-} $(header qemu) </dev/null >"$work/qemu.out" 2>&1 &
 	qemu_pid=$!
 	if [ -f "${scen_file%.sh}.host" ]; then # host-side actions (QMP hot-unplug…)
-		QMP_SOCK=$work/qmp.sock SERIAL_LOG=$log bash "${scen_file%.sh}.host" || true
+		QMP_SOCK=$work/qmp.sock SERIAL_LOG=$log VFIOADM_BOOT=$boot bash "${scen_file%.sh}.host" || true
 	fi
 	wait "$qemu_pid" || echo "qemu exited with $?" >>"$work/qemu.out"
 }
@@ -322,8 +322,12 @@ relay_tap() {
 	echo "# kernel $kernel_name: $rel"
 	sed -n '/^VFIOADM-SCENARIO-BEGIN/,/^VFIOADM-SCENARIO-END/p' "$work/serial.txt" |
 		grep -E '^(ok|not ok|1\.\.|#|Bail out!)' >"$tap" || true
-	boots=$(header boots | tr -d ' ')
-	if [ "${boots:-1}" -gt 1 ] && [ "$(grep -c '^VFIOADM-SCENARIO-END' "$work/serial.txt")" -lt "$boots" ]; then
+	# "# cut: N": boot N ends by a power cut (QMP quit from the .host script), without its END
+	local cut ends
+	boots=$(header boots | tr -d ' ') cut=$(header cut | tr -d ' ')
+	ends=${boots:-1}
+	[ -z "$cut" ] || ends=$((ends - 1))
+	if [ "${boots:-1}" -gt 1 ] && [ "$(grep -c '^VFIOADM-SCENARIO-END' "$work/serial.txt")" -lt "$ends" ]; then
 		cat "$tap"; echo "Bail out! scenario $scenario ran in fewer than $boots boots"; return 1
 	fi
 	cat "$tap"

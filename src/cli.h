@@ -62,6 +62,9 @@ int cli_parse_timeout(const char *cmd, const char *arg, int *ms);
 /* Take vfioadm's run lock, waiting up to @timeout_ms; says who holds it when that runs out.
  * Returns EXIT_OK or EXIT_FAILED. */
 int cli_lock(struct cli *cli, int timeout_ms);
+/* Write commands, before anything else: not root on the live host (and not a dry run) is
+ * refused with "needs root", EXIT_REFUSED. */
+int cli_need_root(struct cli *cli, const char *cmd, bool dry_run);
 /* Did SIGINT/SIGTERM come (after cli_lock())? Loops over devices stop starting new work. */
 bool cli_stopped(void);
 /* Warn when the boot units that keep the configuration in force are not enabled. */

@@ -330,7 +330,7 @@ static void change_all(struct change_run *run, const struct targets *t)
 static int run_change(struct cli *cli, const char *cmd, struct change_opts *co, int n, char **args)
 {
 	struct targets t = { 0 };
-	int code = EXIT_OK;
+	int code = cli_need_root(cli, cmd, co->dry_run);
 	for (int i = 0; i < n && code == EXIT_OK; i++) {
 		char bdf[VFIOADM_BDF_MAX];
 		code = cli_parse_bdf(cmd, args[i], bdf);

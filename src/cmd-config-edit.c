@@ -26,6 +26,9 @@ static int selector_args(const char *kind)
 int cli_config_set(struct cli *cli, const char *section, const char *body, bool locked)
 {
 	struct vfioadm_config_error err;
+	int need = locked ? EXIT_OK : cli_need_root(cli, "config", false);
+	if (need != EXIT_OK)
+		return need;
 	if (!locked && cli_lock(cli, 10000) != EXIT_OK)
 		return EXIT_FAILED;
 	int r = vfioadm_config_edit(cli->ctx, section, body, &err);
@@ -42,6 +45,11 @@ int cli_config_set(struct cli *cli, const char *section, const char *body, bool 
 	if (r == -EROFS) {
 		cli_error("--root is for inspection: the configuration of the live host is edited");
 		return EXIT_USAGE;
+	}
+	if (r == -EPERM) {
+		cli_error("refusing to write /etc/vfioadm.d/50-vfioadm.conf: /etc/vfioadm.d is a link, or another "
+			  "user owns or may write it (chown root, chmod go-w)");
+		return EXIT_FAILED;
 	}
 	if (r < 0) {
 		cli_error("cannot write /etc/vfioadm.d/50-vfioadm.conf: %s", cli_strerror(r));

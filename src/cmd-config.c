@@ -229,6 +229,9 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("apply", "takes no arguments");
+	int need = cli_need_root(cli, "apply", dry_run);
+	if (need != EXIT_OK)
+		return need;
 	vfioadm_set_dry_run(cli->ctx, dry_run);
 	if (dry_run)
 		vfioadm_set_action_fn(cli->ctx, print_apply_action, NULL);

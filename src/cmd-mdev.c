@@ -200,6 +200,10 @@ static int run_mdev(struct cli *cli, int argc, char **argv)
 		return mdev_types(cli, n == 2 ? a[0] : NULL, json);
 	if (streq(sub, "list") && n == 1)
 		return mdev_list(cli, json);
+	bool writes = (streq(sub, "create") && n == 3) || (streq(sub, "remove") && n == 2);
+	int need = writes ? cli_need_root(cli, "mdev", dry_run) : EXIT_OK;
+	if (need != EXIT_OK)
+		return need;
 	if (streq(sub, "create") && n == 3)
 		return mdev_create(cli, a[0], a[1], uuid, json);
 	if (streq(sub, "remove") && n == 2)

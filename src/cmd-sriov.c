@@ -168,6 +168,9 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	if (!have_vfs)
 		return sriov_status(cli, pf, json);
+	int need = cli_need_root(cli, "sriov", dry_run);
+	if (need != EXIT_OK)
+		return need;
 	vfioadm_set_dry_run(cli->ctx, dry_run);
 	if (dry_run) {
 		vfioadm_set_action_fn(cli->ctx, print_sriov_action, NULL);

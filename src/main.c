@@ -211,18 +211,33 @@ bool cli_stopped(void)
 	return stop_signal != 0;
 }
 
+int cli_need_root(struct cli *cli, const char *cmd, bool dry_run)
+{
+	if (dry_run || geteuid() == 0 || !streq(vfioadm_get_root(cli->ctx), "/"))
+		return EXIT_OK; /* a dry run only reads; under --root nothing is ever written */
+	cli_error("'vfioadm %s' changes the host and needs root (sudo vfioadm %s …); nothing was attempted%s",
+		  cmd, cmd, streq(cmd, "config") ? "" : " (--dry-run shows the plan)");
+	return EXIT_REFUSED;
+}
+
 int cli_lock(struct cli *cli, int timeout_ms)
 {
 	int holder = 0;
+	if (geteuid() != 0)
+		return EXIT_OK; /* past cli_need_root(): a dry run, which writes nothing to race on */
 	catch_stop_signals(cli);
 	int r = vfioadm_lock(cli->ctx, timeout_ms, &holder);
-	if (r != -ETIMEDOUT) {
+	if (r == 0) {
 		/* holding the lock, no other run is in flight: a journal still in flight is a dead run's */
 		(void)vfioadm_recover(cli->ctx, recovered, cli);
 		return EXIT_OK;
 	}
-	cli_error("another vfioadm run (pid %d) is changing devices; waited %d s (--timeout)",
-		  holder, timeout_ms / 1000);
+	if (r == -ETIMEDOUT)
+		cli_error("another vfioadm run (pid %d) is changing devices; waited %d s (--timeout)",
+			  holder, timeout_ms / 1000);
+	else /* never go on without it: runs at boot, from udev and by hand must not overlap */
+		cli_error("cannot take vfioadm's lock /run/vfioadm/lock: %s; nothing was changed",
+			  r == -EPERM ? "it is not root's alone (see above)" : cli_strerror(r));
 	return EXIT_FAILED;
 }
 

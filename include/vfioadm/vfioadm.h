@@ -257,9 +257,10 @@ void vfioadm_set_dry_run(struct vfioadm_ctx *ctx, bool dry_run);
  * those left with -ECANCELED. */
 void vfioadm_request_stop(struct vfioadm_ctx *ctx);
 /*
- * vfioadm_lock: serialise vfioadm runs that change devices (/run/lock/vfioadm.lock). Waits up
- * to @timeout_ms; @ret_holder gets the pid of the run that holds it when we time out.
- * Returns: 0, -ETIMEDOUT, -errno.
+ * vfioadm_lock: serialise vfioadm runs that change devices (/run/vfioadm/lock, in a directory
+ * made and verified root's alone). Waits up to @timeout_ms; @ret_holder gets the pid of the run
+ * that holds it when we time out. Returns: 0, -ETIMEDOUT, -EPERM (the directory or file is not
+ * root's alone, or a link: logged with the path), -errno.
  */
 int vfioadm_lock(struct vfioadm_ctx *ctx, int timeout_ms, int *ret_holder);
 void vfioadm_unlock(struct vfioadm_ctx *ctx);

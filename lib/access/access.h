@@ -81,6 +81,12 @@ void module_normalize(const char *in, char out[VFIOADM_NAME_MAX]);
 int driver_link_name(const char *target, char *buf, size_t size);
 /* Is @rel usable as /lib/modules/REL: one printable path component? */
 bool kernel_release_valid(const char *rel);
+/* May a file or directory vfioadm reads as root be trusted: owned by root or @euid, writable by
+ * nobody else? The fault, in words with its fix, from trust_fault_words(). */
+enum trust_fault { TRUST_OK, TRUST_FOREIGN_OWNER, TRUST_WORLD_WRITABLE, TRUST_GROUP_WRITABLE };
+struct stat;
+enum trust_fault trust_fault(const struct stat *st, uid_t euid);
+const char *trust_fault_words(enum trust_fault f);
 
 /* ---- access/root.c: the only place that turns a path into an fd ---- */
 

@@ -3,6 +3,7 @@
  * UUIDs. No I/O. */
 #include <ctype.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 
 #include "access/access.h"
 
@@ -176,4 +177,28 @@ bool kernel_release_valid(const char *rel)
 		if (*p <= 0x20 || *p >= 0x7f || *p == '/')
 			return false;
 	return *rel != '\0';
+}
+
+/* The rule cron, sshd's StrictModes and logrotate apply to what they read as root: owned by
+ * root (or by the user running the tool, who trusts themselves), writable by nobody else. A
+ * sticky directory (/tmp) is no better: anyone may add files to it. */
+enum trust_fault trust_fault(const struct stat *st, uid_t euid)
+{
+	if (st->st_uid != 0 && st->st_uid != euid)
+		return TRUST_FOREIGN_OWNER;
+	if (st->st_mode & S_IWOTH)
+		return TRUST_WORLD_WRITABLE;
+	if (st->st_mode & S_IWGRP)
+		return TRUST_GROUP_WRITABLE;
+	return TRUST_OK;
+}
+
+const char *trust_fault_words(enum trust_fault f)
+{
+	switch (f) {
+	case TRUST_FOREIGN_OWNER: return "is owned by another user (chown root)";
+	case TRUST_WORLD_WRITABLE: return "is writable by every user (chmod go-w)";
+	case TRUST_GROUP_WRITABLE: return "is writable by its group (chmod go-w)";
+	default: return "is trusted";
+	}
 }

@@ -268,6 +268,31 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	return fail(ps, "unknown section [%s]: expected device, vf, sriov, mdev or policy", section);
 }
 
+/* Whoever can write the configuration decides which devices root takes from the host at the
+ * next boot: a file (or its directory) that another user owns or may write is refused, as
+ * sshd and cron refuse theirs. NULL when it may be trusted, else why not, with the fix. */
+static const char *untrusted(struct vfioadm_ctx *ctx, const char *path, const struct stat *st,
+			     char *why, size_t size)
+{
+	enum trust_fault f = trust_fault(st, geteuid());
+	if (f != TRUST_OK) {
+		snprintf(why, size, "refused: the file %s", trust_fault_words(f));
+		return why;
+	}
+	char dir[PATH_MAX];
+	strscpy(dir, sizeof(dir), path);
+	*strrchr(dir, '/') = '\0';
+	struct stat dst;
+	_cleanup_close_ int dfd = root_open(ctx, *dir ? dir : "/", O_PATH | O_DIRECTORY);
+	if (dfd < 0 || fstat(dfd, &dst) < 0)
+		return NULL; /* the file was opened through it: it exists */
+	if ((f = trust_fault(&dst, geteuid())) != TRUST_OK) {
+		snprintf(why, size, "refused: its directory %s %s", *dir ? dir : "/", trust_fault_words(f));
+		return why;
+	}
+	return NULL;
+}
+
 static int parse_file(struct vfioadm_ctx *ctx, struct parse_state *ps, const char *path,
 		      struct vfioadm_config_error *err)
 {
@@ -276,11 +301,17 @@ static int parse_file(struct vfioadm_ctx *ctx, struct parse_state *ps, const cha
 	if (fd < 0)
 		return fd == -ENOENT ? 0 : fd;
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	char why[160];
+	const char *fault = NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		fault = "not a regular file";
+	else
+		fault = untrusted(ctx, path, &st, why, sizeof(why));
+	if (fault) {
 		close(fd);
 		snprintf(err->file, sizeof(err->file), "%s", path);
 		err->line = 0;
-		snprintf(err->message, sizeof(err->message), "not a regular file");
+		snprintf(err->message, sizeof(err->message), "%s", fault);
 		return -EINVAL;
 	}
 	FILE *f = fdopen(fd, "r");
@@ -431,6 +462,13 @@ static int managed_write(const struct raw_file *f)
 	char tmp[] = MANAGED ".tmpXXXXXX";
 	if (mkdir(CONF_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	/* never write where another user could swap the file or the directory under us */
+	struct stat st;
+	_cleanup_close_ int dir = open(CONF_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return errno == ELOOP ? -EPERM : -errno;
+	if (fstat(dir, &st) < 0 || trust_fault(&st, geteuid()) != TRUST_OK)
+		return -EPERM;
 	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return -errno;
@@ -452,8 +490,7 @@ static int managed_write(const struct raw_file *f)
 		return r;
 	}
 	/* the rename is only durable once the directory is: a power cut must not lose the entry */
-	_cleanup_close_ int dfd = open(CONF_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return dfd >= 0 && fsync(dfd) == 0 ? 0 : -errno;
+	return fsync(dir) == 0 ? 0 : -errno;
 }
 
 EXPORT int vfioadm_config_edit(struct vfioadm_ctx *ctx, const char *section, const char *body,

@@ -209,36 +209,41 @@ static int plan_sriov(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
 	return r;
 }
 
+struct releases {
+	struct vfioadm_ctx *ctx;
+	const struct vfioadm_config *cfg;
+	struct vfioadm_plan *p;
+};
+
+static int plan_release(void *data, const char *name _unused_, const struct journal *j, int r)
+{
+	struct releases *rs = data;
+	struct vfioadm_device *dev;
+	if (r < 0 || !j->from_config || vfioadm_device_read(rs->ctx, j->bdf, VFIOADM_FILL_BASIC, &dev) < 0)
+		return 0;
+	const struct vfioadm_config *cfg = rs->cfg;
+	const struct vfioadm_device_info *i = vfioadm_device_get_info(dev);
+	const struct vfioadm_cfg_device *e = NULL;
+	struct vfioadm_config_error ignored;
+	bool wanted = decide(rs->ctx, cfg, i, &e, &ignored) == 0 && e && !streq(e->driver, "host");
+	for (size_t k = 0; !wanted && i->sriov.role == VFIOADM_SRIOV_VF && k < cfg->n_sriov; k++)
+		wanted = streq(cfg->sriov[k].pf, i->sriov.pf) && !streq(cfg->sriov[k].driver, "host");
+	if (!wanted) {
+		struct vfioadm_action a = { .kind = VFIOADM_ACT_UNBIND };
+		strcpy(a.target, i->bdf);
+		strcpy(a.current, i->driver);
+		snprintf(a.source, sizeof(a.source), "no longer configured");
+		r = add_action(rs->p, &a);
+	}
+	vfioadm_device_free(dev);
+	return r;
+}
+
 /* Devices the configuration bound (journal origin=config) that it no longer wants. */
 static int plan_releases(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg, struct vfioadm_plan *p)
 {
-	_cleanup_closedir_ DIR *d = NULL;
-	if (root_opendir(ctx, "/run/vfioadm/journal", &d) < 0)
-		return 0;
-	struct dirent *de;
-	int r = 0;
-	while (r >= 0 && (de = readdir(d))) {
-		struct journal j;
-		struct vfioadm_device *dev;
-		if (de->d_name[0] == '.' || journal_read(ctx, de->d_name, &j) < 0 || !j.from_config ||
-		    vfioadm_device_read(ctx, j.bdf, VFIOADM_FILL_BASIC, &dev) < 0)
-			continue;
-		const struct vfioadm_device_info *i = vfioadm_device_get_info(dev);
-		const struct vfioadm_cfg_device *e = NULL;
-		struct vfioadm_config_error ignored;
-		bool wanted = decide(ctx, cfg, i, &e, &ignored) == 0 && e && !streq(e->driver, "host");
-		for (size_t k = 0; !wanted && i->sriov.role == VFIOADM_SRIOV_VF && k < cfg->n_sriov; k++)
-			wanted = streq(cfg->sriov[k].pf, i->sriov.pf) && !streq(cfg->sriov[k].driver, "host");
-		if (!wanted) {
-			struct vfioadm_action a = { .kind = VFIOADM_ACT_UNBIND };
-			strcpy(a.target, i->bdf);
-			strcpy(a.current, i->driver);
-			snprintf(a.source, sizeof(a.source), "no longer configured");
-			r = add_action(p, &a);
-		}
-		vfioadm_device_free(dev);
-	}
-	return r;
+	struct releases rs = { ctx, cfg, p };
+	return journal_each(ctx, plan_release, &rs);
 }
 
 static bool vf_of_configured_pf(const struct vfioadm_config *cfg, const struct vfioadm_device_info *i)

@@ -30,14 +30,11 @@ int journal_dir(struct vfioadm_ctx *ctx)
 {
 	if (ctx->journal_dir_fd >= 0)
 		return ctx->journal_dir_fd;
-	int r = host_mkdir_p(JOURNAL_DIR, 0755);
-	if (r < 0)
-		return r;
-	int fd = open(JOURNAL_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = run_dir_open(ctx, "journal"); /* root's alone, verified (txn/lock.c) */
 	if (fd < 0)
-		return -errno;
+		return fd;
 	ctx->journal_dir_fd = fd;
-	r = ctx_on_free(ctx, journal_dir_close);
+	int r = ctx_on_free(ctx, journal_dir_close);
 	return r < 0 ? r : fd;
 }
 
@@ -144,6 +141,10 @@ int journal_read(struct vfioadm_ctx *ctx, const char *bdf, struct journal *ret)
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return -EBADMSG;
+	/* what it says decides where a device goes: only a file only root (or you) could write,
+	 * and on the host only the 0600 file vfioadm itself writes */
+	if (trust_fault(&st, geteuid()) != TRUST_OK || (ctx_is_host(ctx) && (st.st_mode & 077)))
+		return -EPERM;
 	int n = attr_read(fd, "", text, sizeof(text));
 	if (n < 0)
 		return n == -EFBIG ? -EBADMSG : n;
@@ -173,6 +174,8 @@ bool journal_in_flight(const struct journal *j)
 
 const char *journal_fault(int r)
 {
+	if (r == -EPERM)
+		return "not a journal vfioadm wrote: another user owns or may write it (planted?)";
 	return r == -EBADMSG ? "not a journal vfioadm wrote (unparsable, not a regular file, or naming "
 			       "another device)" : strerror(-r);
 }

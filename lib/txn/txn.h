@@ -42,6 +42,11 @@ void lane_stop(struct lane *l);
 struct lane *run_lane(struct vfioadm_ctx *ctx);
 #define DEFAULT_TIMEOUT_MS 10000
 
+/* ---- txn/lock.c ---- */
+/* /run/vfioadm (@sub NULL) or /run/vfioadm/@sub, made if missing (0755 / 0700) and verified
+ * root's alone, never through a link. An O_DIRECTORY fd, or -EPERM (logged: why), -errno. */
+int run_dir_open(struct vfioadm_ctx *ctx, const char *sub);
+
 /* ---- txn/journal.c ---- */
 struct journal {
 	char bdf[VFIOADM_BDF_MAX];

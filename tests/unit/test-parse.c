@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests of the pure parsers: BDF, modalias, class names, driver links, kernel releases. */
 #include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "access/access.h"
 #include "tap.h"
@@ -102,8 +104,33 @@ static void test_sysfs_names(void)
 		ok(!kernel_release_valid(badrel[i]), "release '%s' refused", badrel[i]);
 }
 
+/* The ownership and mode rule for what root reads (configuration, journals) */
+static void test_trust(void)
+{
+	struct stat st = { .st_uid = 0, .st_mode = S_IFREG | 0644 };
+	is_int(trust_fault(&st, 0), TRUST_OK, "root's 0644 file: trusted");
+	st.st_mode = S_IFREG | 0600;
+	is_int(trust_fault(&st, 1000), TRUST_OK, "root's file, read by a user: trusted");
+	st.st_uid = 1000;
+	is_int(trust_fault(&st, 1000), TRUST_OK, "the user's own file, read by that user: trusted");
+	is_int(trust_fault(&st, 0), TRUST_FOREIGN_OWNER, "a user's file, read by root: refused");
+	st.st_uid = 0;
+	st.st_mode = S_IFREG | 0666;
+	is_int(trust_fault(&st, 0), TRUST_WORLD_WRITABLE, "world-writable: refused");
+	st.st_mode = S_IFREG | 0664;
+	is_int(trust_fault(&st, 0), TRUST_GROUP_WRITABLE, "group-writable: refused");
+	st.st_mode = S_IFDIR | 01777;
+	is_int(trust_fault(&st, 0), TRUST_WORLD_WRITABLE, "a sticky world-writable directory (/tmp): refused");
+	st.st_mode = S_IFREG | 0444;
+	st.st_uid = 65534;
+	is_int(trust_fault(&st, 0), TRUST_FOREIGN_OWNER, "read-only but another user's (they can chmod it): refused");
+	ok(strstr(trust_fault_words(TRUST_FOREIGN_OWNER), "chown root") != NULL, "the fix for an owner: chown root");
+	ok(strstr(trust_fault_words(TRUST_GROUP_WRITABLE), "chmod go-w") != NULL, "the fix for a mode: chmod go-w");
+}
+
 int main(void)
 {
+	test_trust();
 	test_bdf();
 	test_modalias();
 	test_class();

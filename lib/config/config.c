@@ -287,7 +287,7 @@ static const char *untrusted(struct vfioadm_ctx *ctx, const char *path, const st
 	if (dfd < 0 || fstat(dfd, &dst) < 0)
 		return NULL; /* the file was opened through it: it exists */
 	if ((f = trust_fault(&dst, geteuid())) != TRUST_OK) {
-		snprintf(why, size, "refused: its directory %s %s", *dir ? dir : "/", trust_fault_words(f));
+		snprintf(why, size, "refused: its directory %.80s %s", *dir ? dir : "/", trust_fault_words(f));
 		return why;
 	}
 	return NULL;
@@ -301,7 +301,7 @@ static int parse_file(struct vfioadm_ctx *ctx, struct parse_state *ps, const cha
 	if (fd < 0)
 		return fd == -ENOENT ? 0 : fd;
 	struct stat st;
-	char why[160];
+	char why[256];
 	const char *fault = NULL;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		fault = "not a regular file";

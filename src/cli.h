@@ -67,6 +67,8 @@ int cli_lock(struct cli *cli, int timeout_ms);
 int cli_need_root(struct cli *cli, const char *cmd, bool dry_run);
 /* Did SIGINT/SIGTERM come (after cli_lock())? Loops over devices stop starting new work. */
 bool cli_stopped(void);
+/* What turns the boot integration on, named wherever vfioadm says it is off */
+#define ENABLE_BOOT_UNITS "systemctl enable vfioadm-claim.service vfioadm-apply.service"
 /* Warn when the boot units that keep the configuration in force are not enabled. */
 void cli_warn_boot_units(struct cli *cli);
 /* Parse a BDF argument or print the accepted forms. Returns 0 or EXIT_USAGE. */

@@ -378,11 +378,11 @@ static int run_udev_helper(struct cli *cli, int argc, char **argv)
 		claim_all(cli, cfg);
 	} else if (all) {
 		cli_error("not claiming the configured devices: vfioadm-apply.service is not enabled, so nothing "
-			  "would bind them (systemctl enable vfioadm-claim.service vfioadm-apply.service)");
+			  "would bind them (" ENABLE_BOOT_UNITS ")");
 	} else if (!claims) {
 		if (vfioadm_config_driver(cli->ctx, cfg, bdf, mode) > 0)
 			cli_error("%s: not claimed: vfioadm-apply.service is not enabled, so nothing would bind it "
-				  "(systemctl enable vfioadm-claim.service vfioadm-apply.service)", bdf);
+				  "(" ENABLE_BOOT_UNITS ")", bdf);
 	} else if (vfioadm_device_read(cli->ctx, bdf, VFIOADM_FILL_BASIC, &dev) == 0) {
 		if (configured_driver(cli, cfg, vfioadm_device_get_info(dev), driver, module))
 			printf("VFIOADM_DRIVER=%s\nVFIOADM_MODULE=%s\n", driver, module);

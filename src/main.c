@@ -162,7 +162,7 @@ void cli_warn_boot_units(struct cli *cli)
 		return;
 	if (!(on & VFIOADM_BOOT_APPLY))
 		cli_warn("vfioadm-apply.service is not enabled: nothing binds the configured devices at boot "
-			 "(systemctl enable vfioadm-claim.service vfioadm-apply.service)");
+			 "(" ENABLE_BOOT_UNITS ")");
 	else if (!(on & VFIOADM_BOOT_CLAIM))
 		cli_warn("vfioadm-claim.service is not enabled: host drivers take the configured devices at "
 			 "boot before vfioadm-apply.service moves them (systemctl enable vfioadm-claim.service)");

@@ -517,10 +517,7 @@ static int has_vfio_alias(void *data, const char *pattern, const char *module _u
 static int resolve_vfio_module(struct vfioadm_ctx *ctx, struct alias_state *st, const char *name,
 			       char module[VFIOADM_NAME_MAX])
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", name);
-	_cleanup_close_ int dfd = root_open(ctx, path, O_PATH | O_DIRECTORY);
-	if (dfd < 0 || link_basename(dfd, "module", module, VFIOADM_NAME_MAX) < 0)
+	if (driver_module(ctx, name, module) < 0)
 		module_normalize(name, module);
 	for (size_t i = 0; i < st->n_entries; i++)
 		if (streq(st->entries[i].module, module))

@@ -23,6 +23,9 @@ int mdev_types_read_dir(int tfd, struct vfioadm_mdev_type **types, size_t *n);
 /* Just the binding of @bdf (normalized): its driver ("" none) and whether a VFIO driver
  * registered it; what verification needs, a third of a full read. -ENODEV when it is gone. */
 int device_read_binding(struct vfioadm_ctx *ctx, const char *bdf, char driver[VFIOADM_NAME_MAX], bool *vfio);
+/* The module a loaded PCI driver belongs to (its /sys/bus/pci/drivers/NAME/module link): 0, or
+ * -errno with @module "" (no such driver, or built in without a module link). */
+int driver_module(struct vfioadm_ctx *ctx, const char *driver, char module[VFIOADM_NAME_MAX]);
 /* Is the function in @dfd on a VFIO driver? @has_vfio_dev: it has vfio-dev/. From the kernel's
  * vfio-dev/ alone where the kernel makes it (>= 6.1); before, from the module's aliases. */
 bool driver_is_vfio(struct vfioadm_ctx *ctx, int dfd, const char *driver, bool has_vfio_dev);

@@ -47,6 +47,17 @@ done:
 	return 0;
 }
 
+int driver_module(struct vfioadm_ctx *ctx, const char *driver, char module[VFIOADM_NAME_MAX])
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", driver);
+	_cleanup_close_ int drv = root_open(ctx, path, O_PATH | O_DIRECTORY);
+	int r = drv < 0 ? drv : link_basename(drv, "module", module, VFIOADM_NAME_MAX);
+	if (r < 0)
+		module[0] = '\0';
+	return r < 0 ? r : 0;
+}
+
 /* Kernels since 6.1 make vfio-dev/ for every device a VFIO driver registers, and then that is
  * the whole answer. Asked once per context: /sys/class/vfio-dev exists while vfio is loaded. */
 static bool kernel_has_vfio_dev(struct vfioadm_ctx *ctx)
@@ -74,10 +85,8 @@ static int module_is(void *data, const char *module)
  * variant drivers). Never a pattern on the name: a driver called *vfio* need not be one. */
 static bool driver_has_vfio_alias(struct vfioadm_ctx *ctx, int dfd, const char *driver)
 {
-	char module[VFIOADM_NAME_MAX], path[PATH_MAX], modalias[VFIOADM_MODALIAS_MAX + 8];
-	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", driver);
-	_cleanup_close_ int drv = root_open(ctx, path, O_PATH | O_DIRECTORY);
-	if (drv < 0 || link_basename(drv, "module", module, sizeof(module)) < 0)
+	char module[VFIOADM_NAME_MAX], modalias[VFIOADM_MODALIAS_MAX + 8];
+	if (driver_module(ctx, driver, module) < 0)
 		module_normalize(driver, module);
 	if (streq(module, GENERIC_MODULE))
 		return true;
@@ -313,14 +322,8 @@ static int read_detail(struct vfioadm_ctx *ctx, int dfd, struct vfioadm_device_i
 {
 	long rev;
 	info->revision = attr_read_long(dfd, "revision", 16, &rev) == 0 ? (int)rev : -1;
-	if (info->driver[0]) {
-		char path[128];
-		snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", info->driver);
-		_cleanup_close_ int drv = root_open(ctx, path, O_PATH | O_DIRECTORY);
-		if (drv < 0 || link_basename(drv, "module", info->driver_module,
-					     sizeof(info->driver_module)) < 0)
-			info->driver_module[0] = '\0';
-	}
+	if (info->driver[0] && driver_module(ctx, info->driver, info->driver_module) < 0)
+		info->driver_module[0] = '\0';
 	if (attr_read(dfd, "reset_method", info->reset_methods, sizeof(info->reset_methods)) < 0)
 		info->reset_methods[0] = '\0';
 	int r = read_vf_drivers(ctx, info);

@@ -24,7 +24,7 @@ static int verify_ours(struct vfioadm_ctx *ctx, int fd, const char *path, bool d
 		vfioadm_log(ctx, VFIOADM_LOG_ERR, "%s is not a %s", path, dir ? "directory" : "regular file");
 		return -EPERM;
 	}
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+	if (trust_fault(&st, 0) != TRUST_OK) { /* root's, writable by nobody else */
 		vfioadm_log(ctx, VFIOADM_LOG_ERR, "%s is owned by uid %u with mode %04o, not root's alone: "
 			    "remove it (vfioadm makes it again)", path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		return -EPERM;

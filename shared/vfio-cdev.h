@@ -16,3 +16,24 @@ struct vfio_device_bind_iommufd {
 };
 #define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)
 #endif
+
+/* Attaching a bound cdev to an IOAS (Linux 6.6+) and making one (iommufd, Linux 6.2+). */
+#ifndef VFIO_DEVICE_ATTACH_IOMMUFD_PT
+struct vfio_device_attach_iommufd_pt {
+	__u32 argsz;
+	__u32 flags;
+	__u32 pt_id; /* an IOAS or hardware page table id of the bound iommufd */
+};
+#define VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 19)
+#endif
+#if __has_include(<linux/iommufd.h>)
+#include <linux/iommufd.h>
+#endif
+#ifndef IOMMU_IOAS_ALLOC
+struct iommu_ioas_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 out_ioas_id;
+};
+#define IOMMU_IOAS_ALLOC _IO(';', 0x81) /* IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_ALLOC */
+#endif

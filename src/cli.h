@@ -31,7 +31,7 @@ struct cli_command {
 	const char *summary;
 };
 
-extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unbind, cmd_check,
+extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unbind, cmd_check, cmd_doctor,
 	cmd_sriov, cmd_mdev, cmd_probe, cmd_plan, cmd_apply, cmd_udev_helper, cmd_config;
 /* src/cmd-config-edit.c: set or (body NULL) remove a section of the managed file */
 int cli_config_set(struct cli *cli, const char *section, const char *body, bool locked);

@@ -49,6 +49,18 @@ void print_blocker(const struct vfioadm_blocker *b, int group)
 			  "check it ('vfioadm show'), then remove the file (or --force to overwrite it)",
 			  b->subject, b->detail);
 		break;
+	case VFIOADM_BLOCK_NO_INTREMAP:
+		cli_error("group %d: the kernel refused %s: this host has no interrupt remapping, so VFIO "
+			  "cannot isolate the device's interrupts. Turn it on (VT-d/AMD-Vi interrupt remapping "
+			  "in the firmware, no intremap=off on the kernel command line), or accept the risk "
+			  "with 'options %s allow_unsafe_interrupts=1' in /etc/modprobe.d (a guest can then "
+			  "forge interrupts to the host); 'vfioadm doctor' says which applies",
+			  group, b->detail, strstr(b->detail, "IOMMUFD") ? "iommufd" : "vfio_iommu_type1");
+		break;
+	case VFIOADM_BLOCK_TRIAL:
+		cli_error("group %d: a VMM could not use it: the kernel refused %s (%s); see 'dmesg' for "
+			  "its reason, and 'vfioadm doctor'", group, b->detail, b->subject);
+		break;
 	case VFIOADM_BLOCK_JOURNAL:
 		cli_error("%s: an interrupted vfioadm run left a journal (it was on %s): run 'vfioadm "
 			  "unbind %s' to restore it", b->subject, b->detail[0] ? b->detail : "no driver", b->subject);
@@ -63,6 +75,7 @@ static const char *const kind_names[] = {
 	[VFIOADM_BLOCK_OPEN] = "open",             [VFIOADM_BLOCK_GROUP_MEMBER] = "group_member",
 	[VFIOADM_BLOCK_UNBOUND] = "unbound",       [VFIOADM_BLOCK_JOURNAL] = "journal",
 	[VFIOADM_BLOCK_JOURNAL_CORRUPT] = "journal_corrupt",
+	[VFIOADM_BLOCK_NO_INTREMAP] = "no_intremap",    [VFIOADM_BLOCK_TRIAL] = "trial_refused",
 };
 
 struct json_object *json_report_array(const struct vfioadm_report *r)

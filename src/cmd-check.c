@@ -5,19 +5,27 @@
 #include "cli.h"
 
 static const char *const check_usage[] = {
-	"Usage: vfioadm check [--json] BDF…",
-	"       vfioadm check [--json] --group N",
+	"Usage: vfioadm check [--json] [--no-trial] BDF…",
+	"       vfioadm check [--json] [--no-trial] --group N",
 	"",
 	"The viability report QEMU and libvirt do not give: every member of the IOMMU group on",
 	"a driver that uses the DMA API (so the group cannot be opened), every process holding",
 	"the group or a member's VFIO device open, no IOMMU, noiommu mode, a function bound to",
 	"no driver, and journals left by interrupted runs. Exit 0 when usable, 3 when not.",
+	"",
+	"A usable group is then tried as a VMM tries it (as root): container, group and type1",
+	"IOMMU set, and on cdev hosts each member bound to an iommufd and attached to an IOAS;",
+	"then everything is undone. The kernel refuses there what sysfs does not show, such as",
+	"a host without interrupt remapping. Binding a cdev opens the device, which may reset",
+	"it; --no-trial only reads.",
 	NULL,
 };
 
 struct check_target {
 	char bdf[VFIOADM_BDF_MAX]; /* "" for --group */
 	int group;
+	int trial_rc;              /* vfioadm_try_group()'s; 1: not tried (not viable, --no-trial) */
+	struct vfioadm_trial trial;
 };
 
 /* Append a copy of one blocker (the report owns its array). */
@@ -68,15 +76,75 @@ static int check_one(struct cli *cli, struct check_target *t, struct vfioadm_rep
 	return 0;
 }
 
+/* Ask the kernel (vfioadm_try_group()); a refusal joins the report as a blocker. */
+static void run_trial(struct cli *cli, struct check_target *t, struct vfioadm_report *r)
+{
+	t->trial_rc = vfioadm_try_group(cli->ctx, t->group, &t->trial);
+	if (t->trial_rc < 0 || !t->trial.err)
+		return;
+	struct vfioadm_blocker b = { .kind = t->trial.no_intremap ? VFIOADM_BLOCK_NO_INTREMAP : VFIOADM_BLOCK_TRIAL };
+	strscpy(b.subject, sizeof(b.subject), t->trial.node);
+	snprintf(b.detail, sizeof(b.detail), "%s: %s", t->trial.step, strerror(t->trial.err));
+	report_copy(r, &b);
+}
+
+/* Why the kernel was not asked, for the verdict line and --json; NULL when it was. */
+static const char *trial_skipped(const struct check_target *t)
+{
+	switch (t->trial_rc) {
+	case 0: return NULL;
+	case 1: return "--no-trial";
+	case -ENOENT: return "no member is on a VFIO driver";
+	case -EACCES: case -EPERM: return "only root may open the group";
+	case -EBUSY: return "another process opened the group meanwhile";
+	case -EOPNOTSUPP: return "a captured tree (--root) has no kernel to ask";
+	default: return cli_strerror(t->trial_rc);
+	}
+}
+
+static struct json_object *json_trial(const struct check_target *t)
+{
+	struct json_object *o = json_object_new_object();
+	const char *skipped = trial_skipped(t);
+	json_object_object_add(o, "tried", json_object_new_boolean(!skipped));
+	if (skipped) {
+		json_object_object_add(o, "reason", json_object_new_string(skipped));
+		return o;
+	}
+	json_object_object_add(o, "accepted", json_object_new_boolean(!t->trial.err));
+	json_object_object_add(o, "access", json_object_new_string(t->trial.cdev_tried ? "group+cdev" : "group"));
+	if (t->trial.err) {
+		json_object_object_add(o, "step", json_object_new_string(t->trial.step));
+		json_object_object_add(o, "node", json_object_new_string(t->trial.node));
+		json_object_object_add(o, "errno", json_object_new_int(t->trial.err));
+		json_object_object_add(o, "no_intremap", json_object_new_boolean(t->trial.no_intremap));
+	}
+	return o;
+}
+
+static void print_verdict(const struct check_target *t, bool noiommu)
+{
+	const char *skipped = trial_skipped(t);
+	printf("%s%sgroup %d: usable through VFIO", t->bdf, t->bdf[0] ? ": " : "", t->group);
+	if (noiommu)
+		printf(" without isolation: by user-space drivers (DPDK, SPDK), not by a VMM such as QEMU\n");
+	else if (!skipped)
+		printf(" (the kernel accepted a trial attach: %s)\n",
+		       t->trial.cdev_tried ? "type1 container and iommufd" : "type1 container");
+	else
+		printf(" (read from sysfs; the kernel was not asked: %s)\n", skipped);
+}
+
 static int run_check(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "group", required_argument, NULL, 'g' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "no-trial", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	bool json = false;
+	bool json = false, no_trial = false;
 	int group = -1, c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -89,6 +157,7 @@ static int run_check(struct cli *cli, int argc, char **argv)
 			break;
 		}
 		case 'j': json = true; break;
+		case 'n': no_trial = true; break;
 		case 'h': cli_print_usage(check_usage); return EXIT_OK;
 		default: return EXIT_USAGE;
 		}
@@ -129,6 +198,9 @@ static int run_check(struct cli *cli, int argc, char **argv)
 			if (!t[i].bdf[0] || anyones || streq(b->subject, t[i].bdf))
 				report_copy(r, b);
 		}
+		t[i].trial_rc = 1;
+		if (!no_trial && t[i].group >= 0 && vfioadm_report_viable(r))
+			run_trial(cli, &t[i], r);
 		bool viable = vfioadm_report_viable(r), noiommu = false;
 		for (size_t k = 0; k < r->n; k++)
 			noiommu |= r->v[k].kind == VFIOADM_BLOCK_NOIOMMU_MODE;
@@ -138,13 +210,16 @@ static int run_check(struct cli *cli, int argc, char **argv)
 			json_object_object_add(o, "iommu_group", t[i].group >= 0 ? json_object_new_int(t[i].group) : NULL);
 			json_object_object_add(o, "noiommu", json_object_new_boolean(noiommu));
 			json_object_object_add(o, "viable", json_object_new_boolean(viable));
+			/* a VMM needs an IOMMU: a noiommu group is for user-space drivers only */
+			json_object_object_add(o, "vmm_usable", json_object_new_boolean(viable && !noiommu));
+			json_object_object_add(o, "trial", json_trial(&t[i]));
 			json_object_object_add(o, "blockers", json_report_array(r));
 			json_object_array_add(out, o);
 		} else {
 			for (size_t k = 0; k < r->n; k++)
 				print_blocker(&r->v[k], t[i].group);
 			if (viable)
-				printf("%s%sgroup %d: usable through VFIO\n", t[i].bdf, t[i].bdf[0] ? ": " : "", t[i].group);
+				print_verdict(&t[i], noiommu);
 		}
 		if (!viable && code == EXIT_OK)
 			code = EXIT_REFUSED;

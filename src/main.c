@@ -17,6 +17,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_bind,
 	&cmd_unbind,
 	&cmd_check,
+	&cmd_doctor,
 	&cmd_sriov,
 	&cmd_mdev,
 	&cmd_probe,

@@ -54,6 +54,9 @@ const char *vfioadm_kernel_release(struct vfioadm_ctx *ctx);
  * Returns: 0, -EINVAL when @s is not a BDF.
  */
 int vfioadm_bdf_normalize(const char *s, char ret_bdf[VFIOADM_BDF_MAX]);
+/* A size: digits with an optional K, M, G or T (powers of 1024; "G", "GB" and "GiB" alike).
+ * Returns: 0, -EINVAL. */
+int vfioadm_size_parse(const char *s, uint64_t *ret);
 
 struct vfioadm_modalias {
 	uint32_t vendor, device, subvendor, subdevice;
@@ -279,6 +282,8 @@ enum vfioadm_blocker_kind {
 	VFIOADM_BLOCK_UNBOUND,         /* the device is bound to no driver (check) */
 	VFIOADM_BLOCK_JOURNAL,         /* a journal left by an interrupted run */
 	VFIOADM_BLOCK_JOURNAL_CORRUPT, /* a journal that does not read: subject its file name */
+	VFIOADM_BLOCK_NO_INTREMAP,     /* the trial attach: refused, no interrupt remapping (check) */
+	VFIOADM_BLOCK_TRIAL,           /* the trial attach: the kernel refused a step (check) */
 };
 
 struct vfioadm_blocker {
@@ -519,6 +524,63 @@ int vfioadm_probe_device_via(struct vfioadm_ctx *ctx, const char *device, enum v
 			     struct vfioadm_probe **ret, struct vfioadm_report **ret_refusal);
 int vfioadm_probe_device(struct vfioadm_ctx *ctx, const char *device, struct vfioadm_probe **ret,
 			 struct vfioadm_report **ret_refusal);
+
+/* ---- the trial attach (lib/cap/trial.c) --------------------------------------------- */
+
+struct vfioadm_trial {
+	int err;                     /* 0: the kernel took every step; else its errno at step */
+	char step[48];               /* "VFIO_SET_IOMMU(type1v2)", "VFIO_DEVICE_BIND_IOMMUFD", … */
+	char node[VFIOADM_PATH_MAX]; /* the node that step used */
+	char access[8];              /* "group" or "cdev": the model of the last step taken */
+	bool no_intremap;            /* refused for MSIs the platform cannot isolate (EPERM) */
+	bool noiommu;                /* an unsafe noiommu group (VFIO_NOIOMMU_IOMMU): no VMM can use it */
+	bool cdev_tried;             /* the members' cdevs were bound to an iommufd and attached too */
+};
+/*
+ * vfioadm_try_group: take IOMMU group @group through the steps a VMM takes, then undo them:
+ * container, group, VFIO_SET_IOMMU (type1v2; a noiommu group: VFIO_NOIOMMU_IOMMU); where the
+ * kernel made VFIO device cdevs and has /dev/iommu, then each member's cdev bound to an iommufd
+ * and attached to a fresh IOAS. Nothing is mapped. Call it on a viable group nobody holds
+ * (vfioadm_check_group()): while it runs the group is open, and binding a cdev opens the device
+ * (which may reset it).
+ * Returns: 0 (t->err is the kernel's answer); -ENOENT no member on VFIO (no group node);
+ * -EACCES/-EPERM not allowed to open the nodes; -EBUSY opened by another meanwhile;
+ * -EOPNOTSUPP under a --root tree (no kernel to ask).
+ */
+int vfioadm_try_group(struct vfioadm_ctx *ctx, int group, struct vfioadm_trial *t);
+
+/* ---- host readiness (lib/config/doctor*.c) ------------------------------------------- */
+
+enum vfioadm_verdict { VFIOADM_PASS, VFIOADM_WARN, VFIOADM_FAIL };
+
+struct vfioadm_finding {
+	enum vfioadm_verdict verdict;
+	char id[32];         /* stable: "iommu.firmware", "intremap", … (vfioadm-doctor(8)) */
+	char what[256];      /* the finding, one sentence */
+	char evidence[384];  /* what was read: "FILE: value; …" (host data: escape it to print) */
+	char fix[512];       /* what to do about it; "" when nothing */
+};
+struct vfioadm_findings {
+	size_t n;
+	struct vfioadm_finding *v;
+};
+struct vfioadm_findings *vfioadm_findings_free(struct vfioadm_findings *f);
+
+struct vfioadm_doctor_opts {
+	const char *user;        /* the user a VMM runs as: access, memlock (NULL: not asked) */
+	uint64_t guest_memory;   /* bytes of guest RAM that user's VMs pin (0: not given) */
+	bool no_trial;           /* read only: no trial attach of a free VFIO group */
+};
+/*
+ * vfioadm_doctor: can this host assign devices through VFIO, and what stops it: IOMMU in the
+ * firmware and the kernel, interrupt remapping (the kernel's answer to a trial attach of a
+ * free VFIO group, when there is one), noiommu mode, VFIO's modules and nodes, shared groups
+ * and their missing ACS, boot (vfio-pci.ids= against the configuration, boot units, the
+ * initramfs), and a VMM user's access and memlock limit. Read only, but for the trial.
+ * Returns: 0 (the findings, in a fixed order); -ESRCH no such user; -errno.
+ */
+int vfioadm_doctor(struct vfioadm_ctx *ctx, const struct vfioadm_doctor_opts *opts,
+		   struct vfioadm_findings **ret);
 
 /* ---- declarative configuration (lib/config/) --------------------------------------- */
 

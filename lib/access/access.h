@@ -74,6 +74,12 @@ static inline long long now_ms(void)
 }
 
 /* ---- access/parse.c (also exported: vfioadm_bdf_normalize, vfioadm_driver_name_valid…) ---- */
+/* kernel parameter @name's value on @cmdline ("" bare), or NULL; the last one counts */
+const char *cmdline_param(const char *cmdline, const char *name, char *val, size_t size);
+/* does vfio-pci's ids= list name the function? */
+bool vfio_ids_match(const char *ids, const struct vfioadm_modalias *m);
+/* offset of PCIe extended capability @id in a config-space dump, 0 when absent */
+unsigned pci_ext_cap_find(const unsigned char *cfg, size_t len, unsigned id);
 /* a driver or module name as the kernel names the module ("vfio-pci" -> "vfio_pci") */
 void module_normalize(const char *in, char out[VFIOADM_NAME_MAX]);
 /* The driver a "driver" link's target names ("../../../bus/pci/drivers/e1000e" -> "e1000e"), or

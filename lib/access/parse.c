@@ -202,3 +202,84 @@ const char *trust_fault_words(enum trust_fault f)
 	default: return "is trusted";
 	}
 }
+
+/* The value of kernel parameter @name on a command line ("" for a bare flag), or NULL. The
+ * last one counts, as for the kernel; '-' and '_' are the same in a name. */
+const char *cmdline_param(const char *cmdline, const char *name, char *val, size_t size)
+{
+	const char *found = NULL;
+	size_t len = strlen(name);
+	for (const char *p = cmdline; *p;) {
+		p += strspn(p, " \t\n");
+		size_t tok = strcspn(p, " \t\n");
+		bool same = tok >= len && len > 0;
+		for (size_t i = 0; same && i < len; i++)
+			same = p[i] == name[i] || (p[i] && strchr("-_", p[i]) && strchr("-_", name[i]));
+		if (same && (tok == len || p[len] == '=')) {
+			size_t vl = tok == len ? 0 : tok - len - 1;
+			snprintf(val, size, "%.*s", (int)vl, p + len + (tok > len));
+			found = val;
+		}
+		p += tok;
+	}
+	return found;
+}
+
+/* Does a vfio-pci ids= list ("vvvv:dddd[:svvv:sddd[:class:mask]],…") name @m? */
+bool vfio_ids_match(const char *ids, const struct vfioadm_modalias *m)
+{
+	for (const char *p = ids; *p;) {
+		size_t n = strcspn(p, ",");
+		char one[64];
+		snprintf(one, sizeof(one), "%.*s", (int)(n < 63 ? n : 63), p);
+		unsigned v = 0, d = 0, sv = VFIOADM_ANY_ID, sd = VFIOADM_ANY_ID;
+		if (sscanf(one, "%x:%x:%x:%x", &v, &d, &sv, &sd) >= 2 && v == m->vendor && d == m->device &&
+		    (sv == VFIOADM_ANY_ID || sv == m->subvendor) && (sd == VFIOADM_ANY_ID || sd == m->subdevice))
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+/* The offset of PCIe extended capability @id in a config space dump, 0 when absent (or the
+ * dump stops at 256 bytes: conventional PCI, or read without root). Loops end: 64 hops. */
+unsigned pci_ext_cap_find(const unsigned char *cfg, size_t len, unsigned id)
+{
+	for (unsigned off = 0x100, hops = 0; off >= 0x100 && off + 4 <= len && hops < 64; hops++) {
+		uint32_t h = cfg[off] | cfg[off + 1] << 8 | cfg[off + 2] << 16 | (uint32_t)cfg[off + 3] << 24;
+		if (h == 0 || h == 0xffffffff)
+			return 0;
+		if ((h & 0xffff) == id)
+			return off;
+		off = (h >> 20) & 0xffc;
+	}
+	return 0;
+}
+
+EXPORT int vfioadm_size_parse(const char *s, uint64_t *ret)
+{
+	char *end;
+	if (!s || !(*s >= '0' && *s <= '9'))
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	static const char units[] = "KMGT";
+	unsigned shift = 0;
+	if (*end) {
+		const char *u = strchr(units, *end >= 'a' ? *end - 32 : *end);
+		if (!u || !*u)
+			return -EINVAL;
+		shift = 10 * (unsigned)(u - units + 1);
+		end++;
+		if (*end == 'i' && end[1] == 'B')
+			end += 2;
+		else if (*end == 'B')
+			end++;
+	}
+	if (*end || v > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*ret = (uint64_t)v << shift;
+	return 0;
+}

@@ -181,30 +181,13 @@ static int locate(struct vfioadm_ctx *ctx, const char *device, char path[PATH_MA
 }
 
 static int open_group_device(struct vfioadm_ctx *ctx, struct vfioadm_probe *p, bool noiommu,
-			     int *container, int *group)
+			     struct vfio_steps *s)
 {
-	char node[64];
-	if ((*container = root_open(ctx, "/dev/vfio/vfio", O_RDWR)) < 0)
-		return *container;
-	if (ioctl(*container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
-		return -EPROTO;
-	snprintf(node, sizeof(node), noiommu ? "/dev/vfio/noiommu-%d" : "/dev/vfio/%d", p->iommu_group);
-	if ((*group = root_open(ctx, node, O_RDWR)) < 0)
-		return *group;
-	struct vfio_group_status st = { .argsz = sizeof(st) };
-	if (ioctl(*group, VFIO_GROUP_GET_STATUS, &st) < 0)
-		return -errno;
-	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
-		return -EBUSY;
-	if (ioctl(*group, VFIO_GROUP_SET_CONTAINER, container) < 0)
-		return -errno;
-	int type = noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU;
-	if (ioctl(*container, VFIO_SET_IOMMU, type) < 0) {
-		dbg(ctx, "%s: VFIO_SET_IOMMU(%d): %m", p->device, type);
-		return -errno;
-	}
+	int r = vfio_group_attach(ctx, p->iommu_group, noiommu, s);
+	if (r < 0)
+		return r;
 	strcpy(p->access, "group");
-	int fd = ioctl(*group, VFIO_GROUP_GET_DEVICE_FD, p->device);
+	int fd = ioctl(s->group, VFIO_GROUP_GET_DEVICE_FD, p->device);
 	if (fd < 0)
 		dbg(ctx, "%s: VFIO_GROUP_GET_DEVICE_FD: %m", p->device);
 	return fd < 0 ? -errno : fd;
@@ -213,21 +196,11 @@ static int open_group_device(struct vfioadm_ctx *ctx, struct vfioadm_probe *p, b
 /* The cdev model: open the device's own node and bind it to a fresh iommufd. Until that bind
  * the kernel answers every other ioctl with EINVAL; no IOAS is attached (no DMA is mapped). */
 static int open_cdev_device(struct vfioadm_ctx *ctx, struct vfioadm_probe *p, const char *cdev,
-			    int *iommufd)
+			    struct vfio_steps *s)
 {
-	if ((*iommufd = root_open(ctx, "/dev/iommu", O_RDWR)) < 0)
-		return *iommufd;
-	int fd = root_open(ctx, cdev, O_RDWR);
-	if (fd < 0)
-		return fd;
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = *iommufd };
-	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
-		int r = -errno;
-		dbg(ctx, "%s: VFIO_DEVICE_BIND_IOMMUFD: %m", p->device);
-		close(fd);
-		return r;
-	}
-	strcpy(p->access, "cdev");
+	int fd = vfio_cdev_bind(ctx, cdev, s);
+	if (fd >= 0)
+		strcpy(p->access, "cdev");
 	return fd;
 }
 
@@ -258,7 +231,7 @@ static int inspect(struct vfioadm_ctx *ctx, const char *device, struct vfioadm_p
 	_cleanup_close_ int vdev = dir_openat(dfd, "vfio-dev");
 	link_basename(dfd, "driver", driver, sizeof(driver));
 	/* a PCI function must be on a VFIO driver; an mdev is a VFIO device once bound */
-	if ((!is_mdev && vdev < 0 && !strstr(driver, "vfio")) || (is_mdev && !driver[0]))
+	if ((!is_mdev && !(driver[0] && driver_is_vfio(ctx, dfd, driver, vdev >= 0))) || (is_mdev && !driver[0]))
 		return -ENXIO;
 	p->iommu_group = link_basename(dfd, "iommu_group", group, sizeof(group)) >= 0 ? atoi(group) : -1;
 	if (p->iommu_group < 0)
@@ -289,10 +262,11 @@ EXPORT int vfioadm_probe_device_via(struct vfioadm_ctx *ctx, const char *device,
 		snprintf(node, sizeof(node), "/dev/vfio/noiommu-%d", p->iommu_group);
 		bool noiommu = root_exists(ctx, node);
 		bool use_cdev = access == VFIOADM_ACCESS_CDEV || (access == VFIOADM_ACCESS_AUTO && cdev[0] && !noiommu);
-		_cleanup_close_ int container = -EBADF, grp = -EBADF, iommufd = -EBADF;
-		_cleanup_close_ int dev = use_cdev ? open_cdev_device(ctx, p, cdev, &iommufd)
-						   : open_group_device(ctx, p, noiommu, &container, &grp);
+		struct vfio_steps s = { 0 };
+		int dev = use_cdev ? open_cdev_device(ctx, p, cdev, &s) : open_group_device(ctx, p, noiommu, &s);
 		r = dev < 0 ? dev : read_device(ctx, dev, p);
+		closep(&dev); /* the device first: a group with an open device cannot leave its container */
+		vfio_steps_close(&s);
 	}
 	if (r < 0) {
 		vfioadm_probe_free(p);

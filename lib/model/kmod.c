@@ -26,7 +26,7 @@
 	X(kmod_module_get_info) X(kmod_module_info_get_key) X(kmod_module_info_get_value)           \
 	X(kmod_module_info_free_list) X(kmod_module_probe_insert_module)                            \
 	X(kmod_config_get_aliases) X(kmod_config_iter_next) X(kmod_config_iter_get_key)             \
-	X(kmod_config_iter_get_value) X(kmod_config_iter_free_iter)
+	X(kmod_config_iter_get_value) X(kmod_config_iter_free_iter) X(kmod_config_get_options)
 
 #define DECLARE_SYM(name) static __typeof__(name) *sym_##name;
 KMOD_SYMBOLS(DECLARE_SYM)
@@ -180,6 +180,23 @@ int kmod_config_pins(struct vfioadm_ctx *ctx, alias_fn fn, void *data)
 	r = 0;
 	while (r >= 0 && sym_kmod_config_iter_next(it))
 		r = fn(data, sym_kmod_config_iter_get_key(it), sym_kmod_config_iter_get_value(it));
+	sym_kmod_config_iter_free_iter(it);
+	return r;
+}
+
+/* "options MODULE …" lines of modprobe.d: @fn(data, options, module) */
+int kmod_config_options(struct vfioadm_ctx *ctx, alias_fn fn, void *data)
+{
+	struct kmod_ctx *k;
+	int r = kmod_ctx_get(ctx, &k);
+	if (r < 0)
+		return r;
+	struct kmod_config_iter *it = sym_kmod_config_get_options(k);
+	if (!it)
+		return 0;
+	r = 0;
+	while (r >= 0 && sym_kmod_config_iter_next(it))
+		r = fn(data, sym_kmod_config_iter_get_value(it), sym_kmod_config_iter_get_key(it));
 	sym_kmod_config_iter_free_iter(it);
 	return r;
 }

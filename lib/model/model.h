@@ -52,6 +52,8 @@ int kmod_ctx_get(struct vfioadm_ctx *ctx, struct kmod_ctx **ret);
 int kmod_lookup_modules(struct vfioadm_ctx *ctx, const char *key, module_name_fn fn, void *data);
 /* Every `alias PATTERN MODULE` line of modprobe.d. */
 int kmod_config_pins(struct vfioadm_ctx *ctx, alias_fn fn, void *data);
+/* modprobe.d's "options MODULE OPTS": @fn(data, OPTS, MODULE) */
+int kmod_config_options(struct vfioadm_ctx *ctx, alias_fn fn, void *data);
 /* The alias patterns in a module's own modinfo. */
 int kmod_module_aliases(struct vfioadm_ctx *ctx, const char *module, alias_fn fn, void *data);
 

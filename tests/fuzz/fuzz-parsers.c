@@ -3,7 +3,8 @@
  * libFuzzer target for every parser of untrusted text: BDFs (command line), modaliases
  * (sysfs), driver links and kernel releases (sysfs, /proc), vfio_pci: alias patterns
  * (modules.alias, modprobe.d), class names, driver names,
- * the journal a later run trusts to restore a device, and the configuration file.
+ * the journal a later run trusts to restore a device, the configuration file, and what doctor
+ * reads: the kernel command line, vfio-pci ids= lists, config-space capability chains, sizes.
  * Checks invariants, not just absence of crashes: an accepted BDF normalises to a fixed point,
  * an accepted modalias re-formats to itself, a pattern's counts stay in range.
  */
@@ -64,6 +65,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(!strcmp(j.state, "binding") || !strcmp(j.state, "bound") || !strcmp(j.state, "releasing"));
 		assert(!j.reprobe || strstr(s, "reprobe=1"));
 	}
+	char val[64];
+	const char *cv = cmdline_param(s, "vfio_pci.ids", val, sizeof(val));
+	assert(!cv || strlen(cv) < sizeof(val));
+	struct vfioadm_modalias any = { .vendor = 0x8086, .device = 0x10d3 };
+	(void)vfio_ids_match(s, &any);
+	unsigned off = pci_ext_cap_find(data, size, 0x0d);
+	assert(off == 0 || (off >= 0x100 && off + 4 <= size && data[off] == 0x0d));
+	uint64_t bytes;
+	if (vfioadm_size_parse(s, &bytes) == 0)
+		assert(s[0] >= '0' && s[0] <= '9');
+
 	struct vfioadm_config *cfg;
 	struct vfioadm_config_error err;
 	if (config_parse_text(s, size, &cfg, &err) == 0) {

@@ -128,6 +128,51 @@ static void test_trust(void)
 	ok(strstr(trust_fault_words(TRUST_GROUP_WRITABLE), "chmod go-w") != NULL, "the fix for a mode: chmod go-w");
 }
 
+static void test_doctor_parsers(void)
+{
+	char v[64];
+	const char *cl = "BOOT_IMAGE=/vmlinuz intel_iommu=on iommu=pt vfio-pci.ids=8086:10d3,1234:11e8 quiet intremap=on intremap=off";
+	is_str(cmdline_param(cl, "intel_iommu", v, sizeof(v)), "on", "cmdline: a value");
+	is_str(cmdline_param(cl, "intremap", v, sizeof(v)), "off", "cmdline: the last one counts");
+	is_str(cmdline_param(cl, "vfio_pci.ids", v, sizeof(v)), "8086:10d3,1234:11e8", "cmdline: '-' and '_' alike");
+	is_str(cmdline_param(cl, "quiet", v, sizeof(v)), "", "cmdline: a bare flag");
+	ok(!cmdline_param(cl, "iommu.strict", v, sizeof(v)), "cmdline: absent");
+	ok(!cmdline_param(cl, "intel", v, sizeof(v)), "cmdline: a prefix is not a match");
+	ok(!cmdline_param("", "x", v, sizeof(v)), "cmdline: empty");
+
+	struct vfioadm_modalias m = { .vendor = 0x8086, .device = 0x10d3, .subvendor = 0x8086, .subdevice = 0x0000 };
+	ok(vfio_ids_match("8086:10d3", &m), "ids: vendor:device");
+	ok(vfio_ids_match("1234:11e8,8086:10d3", &m), "ids: the second of a list");
+	ok(vfio_ids_match("8086:10d3:8086:0000", &m), "ids: with subsystem ids");
+	ok(!vfio_ids_match("8086:10d3:8086:0001", &m), "ids: another subsystem");
+	ok(!vfio_ids_match("8086", &m), "ids: a vendor alone is no id");
+	ok(!vfio_ids_match("", &m), "ids: empty");
+
+	unsigned char cfg[4096] = { 0 };
+	is_int(pci_ext_cap_find(cfg, 256, 0x0d), 0, "ext caps: a 256-byte dump has none");
+	/* AER at 0x100 -> ACS at 0x148 -> end */
+	cfg[0x100] = 0x01;
+	cfg[0x102] = (uint8_t)((0x148 << 4) & 0xf0) | 0x1; cfg[0x103] = (uint8_t)(0x148 >> 4);
+	cfg[0x148] = 0x0d;
+	is_int(pci_ext_cap_find(cfg, sizeof(cfg), 0x0d), 0x148, "ext caps: ACS found through the chain");
+	is_int(pci_ext_cap_find(cfg, sizeof(cfg), 0x10), 0, "ext caps: SR-IOV absent");
+	cfg[0x14a] = (uint8_t)((0x148 << 4) & 0xf0); cfg[0x14b] = (uint8_t)(0x148 >> 4); cfg[0x148] = 0x02;
+	is_int(pci_ext_cap_find(cfg, sizeof(cfg), 0x0d), 0, "ext caps: a loop ends");
+
+	uint64_t sz;
+	is_int(vfioadm_size_parse("4G", &sz), 0, "size: 4G");
+	is_int((long long)sz, 4LL << 30, "size: 4G in bytes");
+	is_int(vfioadm_size_parse("512MiB", &sz), 0, "size: 512MiB");
+	is_int((long long)sz, 512LL << 20, "size: MiB");
+	is_int(vfioadm_size_parse("1048576k", &sz), 0, "size: k");
+	is_int(vfioadm_size_parse("123", &sz), 0, "size: bytes");
+	is_int(vfioadm_size_parse("4Q", &sz), -EINVAL, "size: unknown unit");
+	is_int(vfioadm_size_parse("-1G", &sz), -EINVAL, "size: negative");
+	is_int(vfioadm_size_parse("G", &sz), -EINVAL, "size: no digits");
+	is_int(vfioadm_size_parse("99999999999T", &sz), -EINVAL, "size: overflow");
+	is_int(vfioadm_size_parse("4GBx", &sz), -EINVAL, "size: trailing text");
+}
+
 int main(void)
 {
 	test_trust();
@@ -135,5 +180,6 @@ int main(void)
 	test_modalias();
 	test_class();
 	test_sysfs_names();
+	test_doctor_parsers();
 	return tap_done();
 }

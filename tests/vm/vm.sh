@@ -201,6 +201,12 @@ build_initramfs() {
 	for f in $(header tools); do # "# tools: strace…": host programs a profiling scenario needs
 		command -v "$f" >/dev/null || bail "scenario wants '$f', which this host does not have"
 		copy_with_libs "$(command -v "$f")" "/usr/bin/$f"
+		# a VMM in the guest (the VMM-agreement checks): the firmware its q35 machine loads
+		# and its TCG accelerator (Debian builds it as a module)
+		case $f in qemu-system-*)
+			mkdir -p "$root/usr/share/seabios"; cp /usr/share/seabios/bios-256k.bin "$root/usr/share/seabios/"
+			for m in /usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so; do copy_with_libs "$m" "$m"; done ;;
+		esac
 	done
 	for a in modprobe insmod rmmod lsmod depmod modinfo; do ln -sf /usr/bin/kmod "$root/sbin/$a"; done
 	cp -a "$stage"/usr/local/lib/*/libvfioadm.so* "$root/usr/lib/"
@@ -273,12 +279,21 @@ run_qemu() {
 	#   00:14.0 root port -> x3130 switch: downstream 0 -> e1000e, downstream 1 -> a
 	#           two-function virtio device (one group of two endpoints)
 	#   00:15.0 virtio-blk results disk        00:1f.x ICH9 (one multi-function group)
-	# shellcheck disable=SC2046
+	# "# iommu: none" boots without a virtual IOMMU; "# iommu: intel-iommu,…" replaces the
+	# default one (host readiness scenarios: interrupt remapping off…)
+	local iommu iommu_args="-device intel-iommu,intremap=on,caching-mode=on" iommu_cmdline=intel_iommu=on
+	iommu=$(header iommu | tr -d ' ')
+	case $iommu in
+	"") ;;
+	none) iommu_args= iommu_cmdline= ;;
+	*) iommu_args="-device $iommu" ;;
+	esac
+	# shellcheck disable=SC2046,SC2086
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 		-accel "$accel" -M q35,kernel-irqchip=split -cpu max -smp 2 -m 2048 \
-		-device intel-iommu,intremap=on,caching-mode=on \
+		$iommu_args \
 		-kernel "$vmlinuz" -initrd "$work/initrd.img" \
-		-append "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 rdinit=/init vfioadm.boot=$boot $(header cmdline)" \
+		-append "console=ttyS0 $iommu_cmdline panic=-1 loglevel=4 rdinit=/init vfioadm.boot=$boot $(header cmdline)" \
 		-display none -monitor none -no-reboot -serial "file:$log" \
 		-qmp "unix:$work/qmp.sock,server=on,wait=off" \
 		-device edu,addr=0x10 \

@@ -46,4 +46,22 @@ capture_sysfs() {
 	rel=$(cat /proc/sys/kernel/osrelease)
 	mkdir -p "$out/lib/modules/$rel"
 	cp /lib/modules/"$rel"/modules.* "$out/lib/modules/$rel/"
+	capture_readiness "$out"
+}
+
+# What vfioadm doctor reads beyond the devices: the command line, interrupt chips, the
+# firmware's table names (empty files: the tables are binary and root's), IOMMU units, the
+# VFIO modules' parameters, hugepages.
+capture_readiness() {
+	out=$1
+	mkdir -p "$out/proc" "$out/sys/firmware/acpi/tables"
+	cat /proc/cmdline >"$out/proc/cmdline"
+	cat /proc/interrupts >"$out/proc/interrupts"
+	for t in /sys/firmware/acpi/tables/*; do [ -f "$t" ] && : >"$out$t"; done
+	[ -d /sys/class/iommu ] && _cap_dir /sys/class/iommu "$out/sys/class/iommu"
+	for m in vfio vfio_iommu_type1 iommufd vfio_pci; do
+		[ -d /sys/module/$m/parameters ] && _cap_dir /sys/module/$m/parameters "$out/sys/module/$m/parameters"
+	done
+	for h in /sys/kernel/mm/hugepages/*; do [ -d "$h" ] && _cap_dir "$h" "$out$h"; done
+	return 0
 }

@@ -42,3 +42,27 @@ resource_size() {
 	sed -n "$(($2 + 1))p" "/sys/bus/pci/devices/$1/resource" |
 		{ read -r _start _end _flags; [ $((_end)) -ne 0 ] && echo $((_end - _start + 1)) || echo 0; }
 }
+
+# The VMM-agreement checks ("# tools: qemu-system-x86_64"): does a real QEMU, in the guest,
+# open the device with -device vfio-pci (container, group, type1, DMA map of its RAM, device
+# fd: what it does before a guest runs)? Exit 0 when the device is on its PCI bus (QMP
+# query-pci); QEMU's messages are left in /tmp/vmm.err.
+vmm_opens() {
+	printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"query-pci"}' '{"execute":"quit"}' |
+		timeout 120 qemu-system-x86_64 -L /usr/share/seabios -M q35 -accel tcg -nodefaults \
+			-display none -S -m 64 -device "vfio-pci,host=$1,id=hostdev0" -qmp stdio \
+			>/tmp/vmm.out 2>/tmp/vmm.err
+	grep -q '"qdev_id": "hostdev0"' /tmp/vmm.out
+}
+# agree BDF DESC: vfioadm check's verdict for a VMM (--json vmm_usable) is what QEMU finds
+agree() {
+	vfioadm check --json "$1" >/tmp/agree.json 2>/tmp/agree.err
+	_v=$(jq -r '.[0].vmm_usable' /tmp/agree.json 2>/dev/null)
+	if vmm_opens "$1"; then _q=true; else _q=false; fi
+	is "$_v" "$_q" "$2: vfioadm check says a VMM can use $1 ($_v), and QEMU did ($_q)"
+	[ "$_v" = "$_q" ] || { sed 's/^/#   check: /' /tmp/agree.err; sed 's/^/#   qemu: /' /tmp/vmm.err; }
+	# a QEMU that fails must fail on the device, not for want of a module or firmware
+	if [ "$_q" = false ] && ! grep -q "vfio" /tmp/vmm.err; then
+		not_ok "$2: QEMU failed for a reason of its own"; sed 's/^/#   qemu: /' /tmp/vmm.err
+	fi
+}

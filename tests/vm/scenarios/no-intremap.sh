@@ -1,0 +1,31 @@
+# Host readiness without interrupt remapping (the virtual IOMMU's intremap=off: VT-d without
+# IR in the firmware): binding works, but the kernel refuses to attach the group. check's trial
+# says so and agrees with QEMU; doctor names the cause and its fix; allow_unsafe_interrupts
+# then makes both usable, and doctor warns.
+# kernels: 6.1 iommufd
+# iommu: intel-iommu,intremap=off,caching-mode=on
+# load: vfio_pci vfio_iommu_type1
+# tools: qemu-system-x86_64
+. ./lib.sh
+nic=0000:02:00.0
+check "bind works without interrupt remapping" vfioadm bind $nic
+check_exit "check: refused" 3 vfioadm check $nic
+grep -q "no interrupt remapping" /tmp/check.out && ok "check names the missing interrupt remapping" ||
+	{ not_ok "check names the missing interrupt remapping"; sed 's/^/#   /' /tmp/check.out; }
+grep -q "allow_unsafe_interrupts=1" /tmp/check.out && ok "check's message gives the module option" ||
+	{ not_ok "check's message gives the module option"; sed 's/^/#   /' /tmp/check.out; }
+vfioadm check --json $nic >/tmp/c.json
+is "$(jq -r '.[0].trial | "\(.accepted) \(.no_intremap) \(.step)"' /tmp/c.json)" "false true VFIO_SET_IOMMU(type1v2)" \
+	"--json: the trial was refused at VFIO_SET_IOMMU for interrupt remapping"
+is "$(jq -r '[.[0].blockers[].kind] | join(",")' /tmp/c.json)" "no_intremap" "--json: the blocker is no_intremap"
+check_exit "check --no-trial reads sysfs only: usable" 0 vfioadm check --no-trial $nic
+agree $nic "no interrupt remapping"
+grep -q "Operation not permitted" /tmp/vmm.err && ok "QEMU's refusal is the kernel's EPERM" ||
+	{ not_ok "QEMU's refusal is the kernel's EPERM"; sed 's/^/#   /' /tmp/vmm.err; }
+
+echo Y >/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts
+[ -e /sys/module/iommufd/parameters/allow_unsafe_interrupts ] &&
+	echo Y >/sys/module/iommufd/parameters/allow_unsafe_interrupts
+check_exit "allow_unsafe_interrupts: check usable" 0 vfioadm check $nic
+agree $nic "allow_unsafe_interrupts=Y"
+done_testing

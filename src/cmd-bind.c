@@ -53,9 +53,9 @@ void print_blocker(const struct vfioadm_blocker *b, int group)
 		cli_error("group %d: the kernel refused %s: this host has no interrupt remapping, so VFIO "
 			  "cannot isolate the device's interrupts. Turn it on (VT-d/AMD-Vi interrupt remapping "
 			  "in the firmware, no intremap=off on the kernel command line), or accept the risk "
-			  "with 'options %s allow_unsafe_interrupts=1' in /etc/modprobe.d (a guest can then "
-			  "forge interrupts to the host); 'vfioadm doctor' says which applies",
-			  group, b->detail, strstr(b->detail, "IOMMUFD") ? "iommufd" : "vfio_iommu_type1");
+			  "with 'options vfio_iommu_type1 allow_unsafe_interrupts=1' (and 'options iommufd "
+			  "allow_unsafe_interrupts=1') in /etc/modprobe.d (a guest can then forge interrupts "
+			  "to the host); 'vfioadm doctor' says which applies", group, b->detail);
 		break;
 	case VFIOADM_BLOCK_TRIAL:
 		cli_error("group %d: a VMM could not use it: the kernel refused %s (%s); see 'dmesg' for "

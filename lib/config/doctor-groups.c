@@ -7,20 +7,26 @@
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 
 #include "config/config.h"
 
 #define PCI_EXT_CAP_ACS 0x0d
 
-/* 1: @bdf has an ACS capability, 0: it has none, -1: unknown (config space beyond 256 bytes
- * is root's to read, and conventional PCI has none). */
+/* 1: @bdf has an ACS capability; 0: none (or conventional PCI: a 256-byte config space has no
+ * extended capabilities at all); -1: unknown (beyond 64 bytes, config space is root's). */
 static int has_acs(struct doctor *d, const char *bdf)
 {
 	char path[96];
 	unsigned char cfg[4096];
+	struct stat st;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
 	_cleanup_close_ int fd = root_open(d->ctx, path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : pread(fd, cfg, sizeof(cfg), 0);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -1;
+	if (st.st_size > 0 && st.st_size <= 256)
+		return 0;
+	ssize_t n = pread(fd, cfg, sizeof(cfg), 0);
 	if (n < 0x104)
 		return -1;
 	return pci_ext_cap_find(cfg, (size_t)n, PCI_EXT_CAP_ACS) ? 1 : 0;

@@ -22,7 +22,7 @@ struct user {
 
 static FILE *root_fopen(struct vfioadm_ctx *ctx, const char *path)
 {
-	int fd = root_open(ctx, path, O_RDONLY);
+	int fd = root_open(ctx, path, O_RDONLY | O_NONBLOCK);
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 	if (!f && fd >= 0)
 		close(fd);
@@ -158,7 +158,8 @@ static void limits_file(struct doctor *d, struct memlock *m, const char *path)
 	FILE *f = root_fopen(d->ctx, path);
 	char *line = NULL;
 	size_t cap = 0;
-	while (f && getline(&line, &cap, f) > 0)
+	ssize_t len;
+	for (size_t total = 0; f && total < (1u << 20) && (len = getline(&line, &cap, f)) > 0; total += (size_t)len)
 		limits_line(m, path, line);
 	free(line);
 	if (f)

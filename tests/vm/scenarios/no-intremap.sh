@@ -23,9 +23,23 @@ agree $nic "no interrupt remapping"
 grep -q "Operation not permitted" /tmp/vmm.err && ok "QEMU's refusal is the kernel's EPERM" ||
 	{ not_ok "QEMU's refusal is the kernel's EPERM"; sed 's/^/#   /' /tmp/vmm.err; }
 
+check_exit "doctor: a FAIL" 1 vfioadm doctor
+vfioadm doctor --json >/tmp/d.json
+v() { jq -r --arg id "$1" '[.[] | select(.id == $id) | .verdict] | join(",")' /tmp/d.json; }
+ev() { jq -r --arg id "$1" '.[] | select(.id == $id) | "\(.evidence) \(.fix)"' /tmp/d.json; }
+is "$(v intremap)" "FAIL" "doctor: intremap FAILs"
+ev intremap | grep -q "refused at VFIO_SET_IOMMU(type1v2) (Operation not permitted)" &&
+	ok "doctor: the evidence is the kernel's refusal of the trial" || { not_ok "doctor: trial evidence"; ev intremap | sed 's/^/#   /'; }
+ev intremap | grep -q "turn interrupt remapping on: in the firmware" && ev intremap | grep -q "allow_unsafe_interrupts=1" &&
+	ok "doctor: the fix names the firmware and the module option" || { not_ok "doctor: the fix"; ev intremap | sed 's/^/#   /'; }
+is "$(v iommu.firmware) $(v iommu.kernel)" "PASS PASS" "doctor: the IOMMU itself is fine"
+
 echo Y >/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts
 [ -e /sys/module/iommufd/parameters/allow_unsafe_interrupts ] &&
 	echo Y >/sys/module/iommufd/parameters/allow_unsafe_interrupts
 check_exit "allow_unsafe_interrupts: check usable" 0 vfioadm check $nic
 agree $nic "allow_unsafe_interrupts=Y"
+vfioadm doctor --json >/tmp/d.json
+is "$(v intremap)" "WARN" "doctor: the override is a warning"
+check_exit "doctor: warnings exit 0" 0 vfioadm doctor
 done_testing

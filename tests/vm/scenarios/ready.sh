@@ -48,4 +48,31 @@ fi
 vfioadm unbind 0000:06:00.1 >/dev/null 2>&1
 check "bind the switch's NIC" vfioadm bind $nic2
 agree $nic2 "NIC behind a switch port (pcieport member)"
+
+# ---- doctor on a good host: nothing fails, and the kernel was asked ----
+check_exit "doctor: nothing fails" 0 vfioadm doctor
+vfioadm doctor --json >/tmp/d.json
+v() { jq -r --arg id "$1" '[.[] | select(.id == $id) | .verdict] | join(",")' /tmp/d.json; }
+is "$(v iommu.firmware) $(v iommu.kernel) $(v intremap) $(v noiommu) $(v vfio.modules)" "PASS PASS PASS PASS PASS" \
+	"doctor: IOMMU, remapping, no noiommu, VFIO all pass"
+jq -r '.[] | select(.id == "intremap") | .evidence' /tmp/d.json | grep -q "trial attach of group [0-9]*: accepted" &&
+	ok "doctor: the kernel accepted a trial attach of a free group" ||
+	{ not_ok "doctor: the kernel accepted a trial attach"; jq . /tmp/d.json | sed 's/^/#   /'; }
+# as root, config space is readable: QEMU's ICH9 and virtio functions have no ACS
+jq -r '.[] | select(.id == "groups.shared") | .evidence' /tmp/d.json >/tmp/acs
+grep -q "0000:00:1f.0 0000:00:1f.2 0000:00:1f.3; multi-function device 0000:00:1f.0: no ACS capability" /tmp/acs &&
+	ok "doctor: the ICH9 group and its missing ACS, read from config space" ||
+	{ not_ok "doctor: the ICH9 group and its missing ACS"; sed 's/^/#   /' /tmp/acs; }
+is "$(v vfio.cdev)" "PASS" "doctor: the cdev finding is information"
+want=absent; [ -e /dev/iommu ] && want=present
+jq -r '.[] | select(.id == "vfio.cdev") | .evidence' /tmp/d.json | grep -q "/dev/iommu: $want" &&
+	ok "doctor: /dev/iommu $want, as the kernel has it" || not_ok "doctor: /dev/iommu $want"
+# ---- the guest's users: root's QEMU, and nobody's ----
+printf 'root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n' >/etc/passwd
+printf 'root:x:0:\nnogroup:x:65534:\n' >/etc/group
+vfioadm doctor --json --user nobody --guest-memory 1G >/tmp/d.json
+is "$(v consumer.access) $(v consumer.memlock)" "WARN FAIL" \
+	"doctor --user nobody: the group nodes are root's, and 8 MiB memlock < 1 GiB"
+check_exit "doctor: a FAIL exits 1" 1 vfioadm doctor --user nobody --guest-memory 1G
+check_exit "doctor --user root: nothing fails" 0 vfioadm doctor --user root --guest-memory 1G
 done_testing

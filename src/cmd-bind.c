@@ -50,6 +50,12 @@ void print_blocker(const struct vfioadm_blocker *b, int group)
 			  b->subject, b->detail);
 		break;
 	case VFIOADM_BLOCK_NO_INTREMAP:
+		if (streq(b->subject, "/proc/interrupts")) { /* read, not tried (check's fallback) */
+			cli_error("group %d: this host shows no interrupt remapping (%s: %s), so the kernel "
+				  "will refuse a VMM this group (EPERM); 'vfioadm doctor' says what to change",
+				  group, b->subject, b->detail);
+			break;
+		}
 		cli_error("group %d: the kernel refused %s: this host has no interrupt remapping, so VFIO "
 			  "cannot isolate the device's interrupts. Turn it on (VT-d/AMD-Vi interrupt remapping "
 			  "in the firmware, no intremap=off on the kernel command line), or accept the risk "

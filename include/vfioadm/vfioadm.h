@@ -314,6 +314,13 @@ enum vfioadm_check_flags {
 	VFIOADM_CHECK_NO_HOLDERS = 1 << 0,  /* members only: skip the scan of open nodes */
 };
 int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flags, struct vfioadm_report **ret);
+/*
+ * Interrupt remapping as the host shows it, without asking the kernel to attach anything: 1 on
+ * (x86's remapping interrupt chips, "IR-…", in /proc/interrupts), 0 off and not overridden (a
+ * VMM will be refused: vfioadm_try_group() asks), 2 off but allowed by allow_unsafe_interrupts,
+ * -ENOENT not an x86 IOMMU host (no DMAR/IVRS table: the question does not arise there).
+ */
+int vfioadm_intremap_state(struct vfioadm_ctx *ctx);
 /* Journals of runs that were interrupted (bind started, never finished): BDFs, one per entry. */
 int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret);
 

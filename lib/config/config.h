@@ -32,7 +32,6 @@ int finding(struct doctor *d, enum vfioadm_verdict v, const char *id, const char
 int doctor_read(struct doctor *d, const char *path, char *buf, size_t size);
 int dir_count_fn(void *data, const char *name);
 /* doctor-host.c */
-bool intremap_seen(struct doctor *d);
 int trial_free_group(struct doctor *d);
 int noiommu_groups(struct doctor *d);
 int check_iommu_domains(struct doctor *d);

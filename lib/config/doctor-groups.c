@@ -13,8 +13,9 @@
 
 #define PCI_EXT_CAP_ACS 0x0d
 
-/* 1: @bdf has an ACS capability; 0: none (or conventional PCI: a 256-byte config space has no
- * extended capabilities at all); -1: unknown (beyond 64 bytes, config space is root's). */
+/* 1: @bdf has an ACS capability; 0: none; 2: a 256-byte config space (conventional PCI, or a
+ * kernel without extended config access) has no extended capabilities, ACS among them;
+ * -1: unknown (beyond 64 bytes, config space is root's). */
 static int has_acs(struct doctor *d, const char *bdf)
 {
 	char path[96];
@@ -25,7 +26,7 @@ static int has_acs(struct doctor *d, const char *bdf)
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return -1;
 	if (st.st_size > 0 && st.st_size <= 256)
-		return 0;
+		return 2;
 	ssize_t n = pread(fd, cfg, sizeof(cfg), 0);
 	if (n < 0x104)
 		return -1;
@@ -112,8 +113,9 @@ static int report_group(struct doctor *d, const char *group, struct members *m)
 	snprintf(ev, sizeof(ev), "/sys/kernel/iommu_groups/%s/devices: %s%s; %s %s: %s", group, list,
 		 m->more ? " …" : "", one_slot ? "multi-function device" : "bridge above them",
 		 where[0] ? where : "(root complex)",
-		 acs < 0 ? "ACS unknown (extended config space unreadable: it needs root)" : acs ? "has an ACS capability"
-										       : "no ACS capability");
+		 acs < 0 ? "ACS unknown (extended config space unreadable: it needs root)" :
+		 acs == 2 ? "no ACS (a 256-byte config space has no extended capabilities)" :
+		 acs ? "has an ACS capability" : "no ACS capability");
 	return finding(d, VFIOADM_WARN, "groups.shared", ev,
 		       one_slot ? "assign the functions together ('vfioadm bind --group'), or not at all"
 				: "assign them together ('vfioadm bind --group'), or move the card to a slot "

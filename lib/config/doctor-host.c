@@ -8,29 +8,6 @@
 
 #include "config/config.h"
 
-/* With remapping on, x86's interrupt chips are the remapping domain's: "IR-IO-APIC",
- * "IR-PCI-MSI", "IR-PCI-MSIX-0000:…" in /proc/interrupts (Intel and AMD alike). */
-bool intremap_seen(struct doctor *d)
-{
-	_cleanup_close_ int fd = root_open(d->ctx, "/proc/interrupts", O_RDONLY | O_NONBLOCK);
-	if (fd < 0)
-		return false;
-	FILE *f = fdopen(fd, "r");
-	if (!f)
-		return false;
-	fd = -EBADF;
-	char *line = NULL;
-	size_t cap = 0;
-	bool seen = false;
-	ssize_t len;
-	/* a host's is a few KiB per CPU; a captured tree's may be anything: 4 MiB at most */
-	for (size_t total = 0; !seen && total < (4u << 20) && (len = getline(&line, &cap, f)) > 0; total += (size_t)len)
-		seen = strstr(line, " IR-") != NULL;
-	free(line);
-	fclose(f);
-	return seen;
-}
-
 struct group_walk {
 	struct doctor *d;
 	int noiommu;

@@ -151,7 +151,7 @@ static int check_interrupt_remapping(struct doctor *d)
 	char v1[8], v2[8], ev[384], fix[512], cl[16];
 	if (!d->n_groups || !d->table || (!streq(d->table, "DMAR") && !streq(d->table, "IVRS")))
 		return 0; /* x86's question; elsewhere the MSI controller isolates (or not) */
-	bool ir = intremap_seen(d);
+	bool ir = intremap_seen(d->ctx);
 	doctor_read(d, "/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", v1, sizeof(v1));
 	doctor_read(d, "/sys/module/iommufd/parameters/allow_unsafe_interrupts", v2, sizeof(v2));
 	bool unsafe = streq(v1, "Y") || streq(v2, "Y");

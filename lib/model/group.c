@@ -99,3 +99,41 @@ EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flag
 	*ret = r;
 	return 0;
 }
+
+/* With remapping on, x86's interrupt chips are the remapping domain's: "IR-IO-APIC",
+ * "IR-PCI-MSI", "IR-PCI-MSIX-0000:…" in /proc/interrupts (Intel and AMD alike). */
+bool intremap_seen(struct vfioadm_ctx *ctx)
+{
+	_cleanup_close_ int fd = root_open(ctx, "/proc/interrupts", O_RDONLY | O_NONBLOCK);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (!f)
+		return false;
+	fd = -EBADF;
+	char *line = NULL;
+	size_t cap = 0;
+	bool seen = false;
+	ssize_t len;
+	/* a host's is a few KiB per CPU; a captured tree's may be anything: 4 MiB at most */
+	for (size_t total = 0; !seen && total < (4u << 20) && (len = getline(&line, &cap, f)) > 0; total += (size_t)len)
+		seen = strstr(line, " IR-") != NULL;
+	free(line);
+	fclose(f);
+	return seen;
+}
+
+static bool param_yes(struct vfioadm_ctx *ctx, const char *module)
+{
+	char path[96], v[8] = "";
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/allow_unsafe_interrupts", module);
+	_cleanup_close_ int fd = root_open(ctx, path, O_RDONLY | O_NONBLOCK);
+	return fd >= 0 && attr_read(fd, "", v, sizeof(v)) > 0 && streq(v, "Y");
+}
+
+EXPORT int vfioadm_intremap_state(struct vfioadm_ctx *ctx)
+{
+	if (!root_exists(ctx, "/sys/firmware/acpi/tables/DMAR") && !root_exists(ctx, "/sys/firmware/acpi/tables/IVRS"))
+		return -ENOENT;
+	if (intremap_seen(ctx))
+		return 1;
+	return param_yes(ctx, "vfio_iommu_type1") || param_yes(ctx, "iommufd") ? 2 : 0;
+}

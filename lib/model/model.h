@@ -29,6 +29,8 @@ int driver_module(struct vfioadm_ctx *ctx, const char *driver, char module[VFIOA
 /* Is the function in @dfd on a VFIO driver? @has_vfio_dev: it has vfio-dev/. From the kernel's
  * vfio-dev/ alone where the kernel makes it (>= 6.1); before, from the module's aliases. */
 bool driver_is_vfio(struct vfioadm_ctx *ctx, int dfd, const char *driver, bool has_vfio_dev);
+/* model/group.c: remapping interrupt chips ("IR-") in /proc/interrupts */
+bool intremap_seen(struct vfioadm_ctx *ctx);
 
 /* ---- model/report.c ---- */
 int report_add(struct vfioadm_report *r, enum vfioadm_blocker_kind kind, const char *subject,

@@ -168,37 +168,36 @@ int kmod_lookup_modules(struct vfioadm_ctx *ctx, const char *key, module_name_fn
 	return r < 0 ? r : n;
 }
 
-int kmod_config_pins(struct vfioadm_ctx *ctx, alias_fn fn, void *data)
+/* Walk modprobe.d's "alias" lines (@fn(data, pattern, module)) or, @options, its "options"
+ * lines (@fn(data, options, module)). The libkmod symbols are resolved by kmod_ctx_get():
+ * only then may they be read. */
+static int config_walk(struct vfioadm_ctx *ctx, bool options, alias_fn fn, void *data)
 {
 	struct kmod_ctx *k;
 	int r = kmod_ctx_get(ctx, &k);
 	if (r < 0)
 		return r;
-	struct kmod_config_iter *it = sym_kmod_config_get_aliases(k);
+	struct kmod_config_iter *it = options ? sym_kmod_config_get_options(k) : sym_kmod_config_get_aliases(k);
 	if (!it)
 		return 0;
 	r = 0;
-	while (r >= 0 && sym_kmod_config_iter_next(it))
-		r = fn(data, sym_kmod_config_iter_get_key(it), sym_kmod_config_iter_get_value(it));
+	while (r >= 0 && sym_kmod_config_iter_next(it)) {
+		const char *key = sym_kmod_config_iter_get_key(it), *value = sym_kmod_config_iter_get_value(it);
+		r = options ? fn(data, value, key) : fn(data, key, value);
+	}
 	sym_kmod_config_iter_free_iter(it);
 	return r;
+}
+
+int kmod_config_pins(struct vfioadm_ctx *ctx, alias_fn fn, void *data)
+{
+	return config_walk(ctx, false, fn, data);
 }
 
 /* "options MODULE …" lines of modprobe.d: @fn(data, options, module) */
 int kmod_config_options(struct vfioadm_ctx *ctx, alias_fn fn, void *data)
 {
-	struct kmod_ctx *k;
-	int r = kmod_ctx_get(ctx, &k);
-	if (r < 0)
-		return r;
-	struct kmod_config_iter *it = sym_kmod_config_get_options(k);
-	if (!it)
-		return 0;
-	r = 0;
-	while (r >= 0 && sym_kmod_config_iter_next(it))
-		r = fn(data, sym_kmod_config_iter_get_value(it), sym_kmod_config_iter_get_key(it));
-	sym_kmod_config_iter_free_iter(it);
-	return r;
+	return config_walk(ctx, true, fn, data);
 }
 
 int kmod_module_aliases(struct vfioadm_ctx *ctx, const char *module, alias_fn fn, void *data)

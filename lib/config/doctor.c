@@ -92,9 +92,6 @@ static int check_iommu_firmware(struct doctor *d)
 				       "the firmware describes an IOMMU (%s table: %s)", d->table, iommu_tables[i].what);
 		}
 	}
-	_cleanup_close_ int fd = root_open(d->ctx, "/sys/class/iommu", O_RDONLY | O_DIRECTORY);
-	if (fd >= 0)
-		dir_each(fd, count_fn, d);
 	snprintf(ev, sizeof(ev), "/sys/firmware/acpi/tables: no DMAR, IVRS, IORT or VIOT table");
 	if (d->n_units > 0)
 		return finding(d, VFIOADM_PASS, "iommu.firmware", "/sys/class/iommu", NULL,
@@ -124,11 +121,6 @@ static void iommu_cmdline_fix(struct doctor *d, char *fix, size_t size)
 static int check_iommu_kernel(struct doctor *d)
 {
 	char ev[256], fix[256];
-	if (!d->n_units) {
-		_cleanup_close_ int fd = root_open(d->ctx, "/sys/class/iommu", O_RDONLY | O_DIRECTORY);
-		if (fd >= 0)
-			dir_each(fd, count_fn, d);
-	}
 	d->n_groups = count_entries(d->ctx, "/sys/kernel/iommu_groups");
 	snprintf(ev, sizeof(ev), "/sys/class/iommu: %s; /sys/kernel/iommu_groups: %d groups",
 		 d->n_units ? d->units : "empty", d->n_groups);
@@ -198,17 +190,11 @@ static int check_noiommu(struct doctor *d)
 	return finding(d, VFIOADM_PASS, "noiommu", ev, NULL, "noiommu mode is off");
 }
 
-static int module_fn(void *data, const char *name _unused_)
-{
-	(*(int *)data)++;
-	return 0;
-}
-
 static int check_vfio(struct doctor *d)
 {
 	char ev[256];
 	int n = 0;
-	kmod_lookup_modules(d->ctx, "vfio_pci", module_fn, &n);
+	kmod_lookup_modules(d->ctx, "vfio_pci", dir_count_fn, &n);
 	bool live = kmod_module_live(d->ctx, "vfio_pci"), node = root_exists(d->ctx, "/dev/vfio/vfio");
 	snprintf(ev, sizeof(ev), "libkmod: vfio_pci %s; /sys/module/vfio_pci: %s; /dev/vfio/vfio: %s",
 		 n ? "found" : "not found", live ? "live" : "absent", node ? "present" : "absent");
@@ -244,6 +230,9 @@ EXPORT int vfioadm_doctor(struct vfioadm_ctx *ctx, const struct vfioadm_doctor_o
 	if (!(d.f = calloc(1, sizeof(*d.f))))
 		return -ENOMEM;
 	doctor_read(&d, "/proc/cmdline", d.cmdline, sizeof(d.cmdline));
+	_cleanup_close_ int units = root_open(ctx, "/sys/class/iommu", O_RDONLY | O_DIRECTORY);
+	if (units >= 0)
+		dir_each(units, count_fn, &d); /* the IOMMU units, once: two findings read them */
 	int (*const checks[])(struct doctor *) = {
 		check_iommu_firmware, check_iommu_kernel, check_iommu_domains, check_interrupt_remapping,
 		check_noiommu, check_vfio, check_groups, check_acs_override, check_boot_cmdline,

@@ -630,6 +630,12 @@ struct vfioadm_config {
 	struct vfioadm_cfg_sriov *sriov;
 	struct vfioadm_cfg_mdev *mdevs;
 	char **deny;                        /* [policy] deny: never auto-pick these modules */
+	struct {                            /* [cdi]: the spec kept current after every change */
+		char output[256];               /* a directory ("/run/cdi"); "" when not kept */
+		char kind[129];                 /* "" : VFIOADM_CDI_KIND */
+		bool annotations, yaml;
+		char file[128];
+	} cdi;
 };
 
 struct vfioadm_config_error {
@@ -699,6 +705,40 @@ void vfioadm_plan_free(struct vfioadm_plan *plan);
  * udev rule. Returns: 1 configured (@ret set), 0 not configured or host, -errno. */
 int vfioadm_config_driver(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
 			  const char *bdf, char ret[VFIOADM_NAME_MAX]);
+
+/* ---- handing devices over: CDI specs (lib/config/cdi.c) ---------------------------- */
+
+#define VFIOADM_CDI_KIND "vfioadm.io/vfio"
+
+struct vfioadm_cdi_opts {
+	const char *kind;        /* "vendor/class"; NULL: VFIOADM_CDI_KIND */
+	bool annotations;        /* BDF, driver, group, NUMA node, ids: needs cdiVersion 0.6.0 */
+	bool yaml;               /* YAML instead of JSON */
+};
+
+/* Is @kind a CDI kind, "vendor/class" (vendor: a letter, then letters, digits, '_', '-', '.';
+ * class the same without '.'; both end in a letter or digit)? */
+bool vfioadm_cdi_kind_valid(const char *kind);
+/* A BDF as a CDI device name: "0000:02:00.0" -> "0000-02-00.0" (CDI names have no ':'). */
+void vfioadm_cdi_device_name(const char *bdf, char ret[VFIOADM_BDF_MAX]);
+/*
+ * vfioadm_cdi_spec: the CDI spec of what is usable through VFIO now: one device per function
+ * on a VFIO driver in a viable group (named by its BDF, vfioadm_cdi_device_name()) and one
+ * per such group ("group-N"), with the nodes a user of it opens. cdiVersion is the lowest the
+ * fields need. Scans the devices (replacing the context's snapshot). @ret: malloc()ed text;
+ * @ret_n: devices in it. Returns: 0, -EINVAL bad kind, -errno.
+ */
+int vfioadm_cdi_spec(struct vfioadm_ctx *ctx, const struct vfioadm_cdi_opts *opts, char **ret,
+		     size_t *ret_n);
+/*
+ * vfioadm_cdi_write: vfioadm_cdi_spec() into DIR/VENDOR-CLASS.json (or .yaml), DIR as given
+ * (not under the context's root): temp file and rename in DIR, mode 0644, never through a
+ * link; with no device the spec is removed (a runtime must not offer what is gone), as is the
+ * same kind's spec in the other format. @ret_path: the file. Returns: 0; -EPERM DIR is not
+ * root's (or the caller's) or others may write it; -ENOTDIR; -errno.
+ */
+int vfioadm_cdi_write(struct vfioadm_ctx *ctx, const struct vfioadm_cdi_opts *opts, const char *dir,
+		      char *ret_path, size_t path_size, size_t *ret_n);
 
 #ifdef __cplusplus
 }

@@ -240,16 +240,53 @@ static int policy_key(struct parse_state *ps, const char *name, const char *valu
 	return 1;
 }
 
+static bool parse_yes_no(const char *value, bool *ret)
+{
+	if (streq(value, "yes") || streq(value, "true") || streq(value, "1"))
+		*ret = true;
+	else if (streq(value, "no") || streq(value, "false") || streq(value, "0"))
+		*ret = false;
+	else
+		return false;
+	return true;
+}
+
+static int cdi_key(struct parse_state *ps, const char *name, const char *value)
+{
+	struct vfioadm_config *c = ps->cfg;
+	if (streq(name, "output")) {
+		if (value[0] != '/' || strscpy(c->cdi.output, sizeof(c->cdi.output), value) < 0)
+			return fail(ps, "output: expected an absolute directory (/run/cdi, /etc/cdi), got '%s'", value);
+	} else if (streq(name, "kind")) {
+		if (!vfioadm_cdi_kind_valid(value))
+			return fail(ps, "kind: '%s' is not a CDI kind (vendor/class: vfioadm.io/vfio)", value);
+		strscpy(c->cdi.kind, sizeof(c->cdi.kind), value);
+	} else if (streq(name, "annotations")) {
+		if (!parse_yes_no(value, &c->cdi.annotations))
+			return fail(ps, "annotations: expected yes or no, got '%s'", value);
+	} else if (streq(name, "format")) {
+		if (!streq(value, "json") && !streq(value, "yaml"))
+			return fail(ps, "format: expected json or yaml, got '%s'", value);
+		c->cdi.yaml = streq(value, "yaml");
+	} else {
+		return fail(ps, "unknown key '%s': [cdi] takes output, kind, annotations, format", name);
+	}
+	strscpy(c->cdi.file, sizeof(c->cdi.file), ps->file);
+	return 1;
+}
+
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *ps = user;
 	char kind[16] = "", arg[96] = "";
 	if (!*section)
-		return fail(ps, "'%s' outside a section: expected [device …], [vf …], [sriov …], [mdev …] or [policy]", name);
+		return fail(ps, "'%s' outside a section: expected [device …], [vf …], [sriov …], [mdev …], [policy] or [cdi]", name);
 	if (sscanf(section, "%15s %95[^\n]", kind, arg) < 1)
 		return fail(ps, "empty section name");
 	if (streq(kind, "policy") && !*arg)
 		return policy_key(ps, name, value);
+	if (streq(kind, "cdi") && !*arg)
+		return cdi_key(ps, name, value);
 	if (streq(kind, "device") || streq(kind, "vf")) {
 		struct vfioadm_cfg_device *d = device_entry(ps, kind, arg);
 		if (!d)
@@ -265,7 +302,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		struct vfioadm_cfg_mdev *m = mdev_entry(ps, arg);
 		return m ? mdev_key(ps, m, name, value) : fail(ps, "[%s]: expected [mdev UUID]", section);
 	}
-	return fail(ps, "unknown section [%s]: expected device, vf, sriov, mdev or policy", section);
+	return fail(ps, "unknown section [%s]: expected device, vf, sriov, mdev, policy or cdi", section);
 }
 
 /* Whoever can write the configuration decides which devices root takes from the host at the

@@ -11,6 +11,9 @@
 int config_parse_text(const char *text, size_t len, struct vfioadm_config **ret,
 		      struct vfioadm_config_error *err);
 
+/* config/cdi-file.c: a JSON value as YAML text (malloc()ed; NULL: out of memory) */
+struct json_object;
+char *yaml_from_json(struct json_object *obj);
 
 /* config/doctor*.c: one run of vfioadm_doctor() */
 struct doctor {

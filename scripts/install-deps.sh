@@ -8,6 +8,8 @@ pkgs=(
 	gcc pkg-config meson ninja-build libkmod-dev libjson-c-dev libpci-dev libinih-dev pci.ids
 	# tests
 	jq valgrind kmod pciutils
+	# CDI specs validated against the CDI project's schema (../shared/cdi), YAML read back
+	python3-jsonschema python3-yaml
 	# fuzzing (libFuzzer)
 	clang libclang-rt-14-dev
 	# the real-kernel test bed: Debian's kernel + matching headers (one transaction pins the

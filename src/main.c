@@ -24,6 +24,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_plan,
 	&cmd_apply,
 	&cmd_config,
+	&cmd_cdi,
 	&cmd_udev_helper,
 };
 
@@ -282,6 +283,8 @@ static int run_command(struct cli *cli, const struct cli_command *cmd, const cha
 	}
 	vfioadm_set_log_fn(cli->ctx, log_to_stderr, cli);
 	int code = cmd->run(cli, argc, argv);
+	if (code == EXIT_OK || code == EXIT_FAILED) /* a failed batch may still have moved some */
+		cli_cdi_refresh(cli, cmd->name);
 	if (stop_signal) {
 		cli_error("stopped by %s: the changes under way were finished, none was started after it",
 			  stop_signal == SIGINT ? "SIGINT" : "SIGTERM");

@@ -6,9 +6,7 @@
  * regenerated whenever a binding changes, so it never offers a device that left VFIO.
  */
 #include <ctype.h>
-#include <fcntl.h>
 #include <json-c/json.h>
-#include <sys/stat.h>
 
 #include "config/config.h"
 
@@ -18,7 +16,6 @@ struct cdi_group {
 	bool viable;
 	char node[VFIOADM_PATH_MAX];
 	json_object *members, *cdevs;   /* BDFs; the members' /dev/vfio/devices/vfioX */
-	const struct vfioadm_device_info *first;
 };
 
 struct cdi_build {
@@ -115,7 +112,7 @@ static struct cdi_group *group_of(struct cdi_build *b, const struct vfioadm_devi
 		return NULL;
 	b->groups = v;
 	struct cdi_group *g = &v[b->n_groups++];
-	*g = (struct cdi_group){ .number = info->iommu_group, .first = info };
+	*g = (struct cdi_group){ .number = info->iommu_group };
 	strscpy(g->node, sizeof(g->node), info->vfio.group_node);
 	struct vfioadm_report *r = NULL;
 	/* who holds the group open does not change what a user needs: members only */
@@ -136,10 +133,10 @@ static json_object *group_nodes(const char *group_node)
 	return nodes;
 }
 
+/* The model names a group node and a cdev only when they exist (read_vfio_state()). */
 static int add_function(struct cdi_build *b, const struct vfioadm_device_info *info)
 {
-	if (!info->vfio.bound || info->iommu_group < 0 || !info->vfio.group_node[0] ||
-	    !root_exists(b->ctx, info->vfio.group_node))
+	if (!info->vfio.bound || !info->vfio.group_node[0])
 		return 0;
 	struct cdi_group *g = group_of(b, info);
 	if (!g)
@@ -147,7 +144,7 @@ static int add_function(struct cdi_build *b, const struct vfioadm_device_info *i
 	if (!g->viable)
 		return 0;
 	json_object *nodes = group_nodes(info->vfio.group_node);
-	if (b->has_iommufd && info->vfio.cdev[0] && root_exists(b->ctx, info->vfio.cdev)) {
+	if (b->has_iommufd && info->vfio.cdev[0]) {
 		add_node(nodes, "/dev/iommu");
 		add_node(nodes, info->vfio.cdev);
 		json_object_array_add(g->cdevs, json_object_new_string(info->vfio.cdev));

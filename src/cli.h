@@ -29,12 +29,13 @@ struct cli_command {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
 	const char *summary;
+	bool moves_devices;      /* may move functions on or off VFIO: the CDI spec follows */
 };
 
 extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unbind, cmd_check, cmd_doctor,
 	cmd_sriov, cmd_mdev, cmd_probe, cmd_plan, cmd_apply, cmd_udev_helper, cmd_config, cmd_cdi;
-/* src/cmd-cdi.c: after @cmd, rewrite the spec [cdi] output names (when root, on the host) */
-void cli_cdi_refresh(struct cli *cli, const char *cmd);
+/* src/cmd-cdi.c: rewrite the spec [cdi] output names (when root, on the host) */
+void cli_cdi_refresh(struct cli *cli);
 /* src/cmd-config-edit.c: set or (body NULL) remove a section of the managed file */
 int cli_config_set(struct cli *cli, const char *section, const char *body, bool locked);
 

@@ -478,5 +478,5 @@ static int run_bind_like(struct cli *cli, int argc, char **argv, bool is_bind)
 static int run_bind(struct cli *cli, int argc, char **argv) { return run_bind_like(cli, argc, argv, true); }
 static int run_unbind(struct cli *cli, int argc, char **argv) { return run_bind_like(cli, argc, argv, false); }
 
-const struct cli_command cmd_bind = { "bind", run_bind, "move functions to their VFIO driver, transactionally" };
-const struct cli_command cmd_unbind = { "unbind", run_unbind, "give functions back to the host" };
+const struct cli_command cmd_bind = { "bind", run_bind, "move functions to their VFIO driver, transactionally", true };
+const struct cli_command cmd_unbind = { "unbind", run_unbind, "give functions back to the host", true };

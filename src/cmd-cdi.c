@@ -110,13 +110,9 @@ static int run_cdi(struct cli *cli, int argc, char **argv)
 }
 
 /* After a command that may have moved devices on or off VFIO: the configured spec follows. */
-void cli_cdi_refresh(struct cli *cli, const char *cmd)
+void cli_cdi_refresh(struct cli *cli)
 {
-	static const char *const movers[] = { "bind", "unbind", "sriov", "mdev", "apply" };
-	bool mover = false;
-	for (size_t i = 0; i < ARRAY_SIZE(movers); i++)
-		mover |= streq(cmd, movers[i]);
-	if (!mover || geteuid() != 0 || !streq(vfioadm_get_root(cli->ctx), "/"))
+	if (geteuid() != 0 || !streq(vfioadm_get_root(cli->ctx), "/"))
 		return;
 	struct vfioadm_config *cfg = NULL;
 	struct vfioadm_config_error err;
@@ -136,4 +132,4 @@ void cli_cdi_refresh(struct cli *cli, const char *cmd)
 	vfioadm_config_free(cfg);
 }
 
-const struct cli_command cmd_cdi = { "cdi", run_cdi, "CDI specs of the VFIO devices, for container runtimes" };
+const struct cli_command cmd_cdi = { "cdi", run_cdi, "CDI specs of the VFIO devices, for container runtimes", false };

@@ -246,4 +246,4 @@ static int run_check(struct cli *cli, int argc, char **argv)
 	return code;
 }
 
-const struct cli_command cmd_check = { "check", run_check, "say whether an IOMMU group is usable, and what blocks it" };
+const struct cli_command cmd_check = { "check", run_check, "say whether an IOMMU group is usable, and what blocks it", false };

@@ -172,4 +172,4 @@ static int run_config(struct cli *cli, int argc, char **argv)
 	return cli_config_set(cli, section, add ? body : NULL, false);
 }
 
-const struct cli_command cmd_config = { "config", run_config, "add, remove and show configuration entries" };
+const struct cli_command cmd_config = { "config", run_config, "add, remove and show configuration entries", false };

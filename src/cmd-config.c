@@ -392,6 +392,6 @@ static int run_udev_helper(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-const struct cli_command cmd_udev_helper = { "udev-helper", run_udev_helper, "(for udev) the VFIO driver a new function is configured for" };
-const struct cli_command cmd_plan = { "plan", run_plan, "show what 'apply' would change" };
-const struct cli_command cmd_apply = { "apply", run_apply, "make the host match the configuration" };
+const struct cli_command cmd_udev_helper = { "udev-helper", run_udev_helper, "(for udev) the VFIO driver a new function is configured for", false };
+const struct cli_command cmd_plan = { "plan", run_plan, "show what 'apply' would change", false };
+const struct cli_command cmd_apply = { "apply", run_apply, "make the host match the configuration", true };

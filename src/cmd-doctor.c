@@ -111,4 +111,4 @@ static int run_doctor(struct cli *cli, int argc, char **argv)
 	return code;
 }
 
-const struct cli_command cmd_doctor = { "doctor", run_doctor, "say whether this host can assign devices, and what stops it" };
+const struct cli_command cmd_doctor = { "doctor", run_doctor, "say whether this host can assign devices, and what stops it", false };

@@ -212,5 +212,5 @@ static int run_show(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-const struct cli_command cmd_list = { "list", run_list, "list PCI functions and their VFIO state" };
-const struct cli_command cmd_show = { "show", run_show, "show everything about one PCI function" };
+const struct cli_command cmd_list = { "list", run_list, "list PCI functions and their VFIO state", false };
+const struct cli_command cmd_show = { "show", run_show, "show everything about one PCI function", false };

@@ -301,4 +301,4 @@ static int run_match(struct cli *cli, int argc, char **argv)
 	return code;
 }
 
-const struct cli_command cmd_match = { "match", run_match, "choose the VFIO driver for devices, and say why" };
+const struct cli_command cmd_match = { "match", run_match, "choose the VFIO driver for devices, and say why", false };

@@ -211,4 +211,4 @@ static int run_mdev(struct cli *cli, int argc, char **argv)
 	return cli_usage_error("mdev", "'%s' with %d argument%s is not an mdev command", sub, n - 1, n == 2 ? "" : "s");
 }
 
-const struct cli_command cmd_mdev = { "mdev", run_mdev, "list, create and remove mediated devices" };
+const struct cli_command cmd_mdev = { "mdev", run_mdev, "list, create and remove mediated devices", true };

@@ -250,4 +250,4 @@ static int run_probe(struct cli *cli, int argc, char **argv)
 	return code;
 }
 
-const struct cli_command cmd_probe = { "probe", run_probe, "show what a device's VFIO fd exposes" };
+const struct cli_command cmd_probe = { "probe", run_probe, "show what a device's VFIO fd exposes", false };

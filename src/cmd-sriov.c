@@ -206,4 +206,4 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 	return code;
 }
 
-const struct cli_command cmd_sriov = { "sriov", run_sriov, "create a PF's VFs on the driver they are meant for" };
+const struct cli_command cmd_sriov = { "sriov", run_sriov, "create a PF's VFs on the driver they are meant for", true };

@@ -283,8 +283,9 @@ static int run_command(struct cli *cli, const struct cli_command *cmd, const cha
 	}
 	vfioadm_set_log_fn(cli->ctx, log_to_stderr, cli);
 	int code = cmd->run(cli, argc, argv);
-	if (code == EXIT_OK || code == EXIT_FAILED) /* a failed batch may still have moved some */
-		cli_cdi_refresh(cli, cmd->name);
+	/* a failed batch may still have moved some */
+	if (cmd->moves_devices && (code == EXIT_OK || code == EXIT_FAILED))
+		cli_cdi_refresh(cli);
 	if (stop_signal) {
 		cli_error("stopped by %s: the changes under way were finished, none was started after it",
 			  stop_signal == SIGINT ? "SIGINT" : "SIGTERM");

@@ -106,6 +106,9 @@ bool root_exists(struct vfioadm_ctx *ctx, const char *path);
 int root_resolve_lexical(int root_fd, const char *path, char *ret, size_t size);
 /* mkdir -p of a host path (never under a root: only the live host is written) */
 int host_mkdir_p(const char *path, mode_t mode);
+/* Open a host directory root may trust (not a link, root's or the caller's, writable by no
+ * one else): the fd, -EPERM when not, -errno. */
+int host_trusted_dir_open(const char *path);
 
 /* ---- access/attr.c: attribute I/O relative to an open sysfs directory ---- */
 
@@ -126,3 +129,6 @@ int dir_each(int dir_fd, int (*fn)(void *data, const char *name), void *data);
 /* The first entry of @dir_fd/@name starting with @prefix into @out: 1 found, 0 the directory
  * has none, -errno (-ENOENT: no such directory). */
 int dir_first(int dir_fd, const char *name, const char *prefix, char *out, size_t size);
+/* Replace @name in @dir_fd durably (temp "NAME.tmp.PID", O_NOFOLLOW, fchmod @mode, fsync,
+ * rename); the caller fsyncs the directory. 0 or -errno. */
+int file_replace_at(int dir_fd, const char *name, const char *data, size_t len, mode_t mode);

@@ -5,6 +5,7 @@
  */
 #include <fcntl.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 
 #include "access/access.h"
 
@@ -117,4 +118,25 @@ int link_driver_name(int dir_fd, const char *name, char *buf, size_t size)
 	char target[PATH_MAX];
 	int r = link_read(dir_fd, name, target);
 	return r < 0 ? r : driver_link_name(target, buf, size);
+}
+
+/* Replace @name in @dir_fd with @len bytes of @data, durably: a temporary "NAME.tmp.PID"
+ * beside it (never through a link), mode @mode whatever the umask, fsync, rename. The caller
+ * syncs the directory once its renames are done. Returns 0 or -errno (the temporary removed). */
+int file_replace_at(int dir_fd, const char *name, const char *data, size_t len, mode_t mode)
+{
+	char tmp[NAME_MAX + 1];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", name, getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	_cleanup_close_ int fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	errno = 0;
+	if (fchmod(fd, mode) < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) < 0 ||
+	    renameat(dir_fd, tmp, dir_fd, name) < 0) {
+		int r = errno ? -errno : -EIO;
+		unlinkat(dir_fd, tmp, 0);
+		return r;
+	}
+	return 0;
 }

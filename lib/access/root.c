@@ -147,3 +147,22 @@ int host_mkdir_p(const char *path, mode_t mode)
 	}
 	return mkdir(buf, mode) < 0 && errno != EEXIST ? -errno : 0;
 }
+
+/* A host directory whose files root may trust (and others will read as root's): opened
+ * without following a link, owned by root or the caller, writable by nobody else
+ * (trust_fault()). Returns the fd, -EPERM when it is a link or not trusted, or -errno. */
+int host_trusted_dir_open(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	/* a link (ELOOP, or ENOTDIR with O_DIRECTORY): whoever may change it chooses the place */
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR) && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return -EPERM;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || trust_fault(&st, geteuid()) != TRUST_OK) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}

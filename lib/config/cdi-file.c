@@ -6,7 +6,6 @@
  */
 #include <fcntl.h>
 #include <json-c/json.h>
-#include <sys/stat.h>
 
 #include "config/config.h"
 
@@ -76,41 +75,6 @@ char *yaml_from_json(json_object *obj)
 	return text;
 }
 
-/* The directory a runtime reads: opened without following a link, and no one but root (or
- * the caller) may write it — whoever can plants nodes into every container. */
-static int cdi_dir_open(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR) && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
-		return -EPERM; /* a link: whoever may change it chooses where the spec goes */
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || trust_fault(&st, geteuid()) != TRUST_OK) {
-		close(fd);
-		return -EPERM;
-	}
-	return fd;
-}
-
-static int replace_file(int dfd, const char *name, const char *text)
-{
-	char tmp[NAME_MAX + 1];
-	snprintf(tmp, sizeof(tmp), ".%.200s.tmp.%d", name, getpid());
-	_cleanup_close_ int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	size_t len = strlen(text);
-	/* 0644 whatever the umask: runtimes run as other users (rootless podman) */
-	if (fchmod(fd, 0644) < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) < 0 ||
-	    renameat(dfd, tmp, dfd, name) < 0) {
-		int r = errno ? -errno : -EIO;
-		unlinkat(dfd, tmp, 0);
-		return r;
-	}
-	return 0;
-}
-
 static int remove_file(int dfd, const char *name)
 {
 	return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
@@ -129,7 +93,8 @@ EXPORT int vfioadm_cdi_write(struct vfioadm_ctx *ctx, const struct vfioadm_cdi_o
 		 opts->yaml ? "json" : "yaml");
 	snprintf(ret_path, path_size, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
 
-	_cleanup_close_ int dfd = cdi_dir_open(dir);
+	/* whoever may write the directory a runtime reads plants nodes into every container */
+	_cleanup_close_ int dfd = host_trusted_dir_open(dir);
 	if (dfd < 0)
 		return dfd;
 	char *text = NULL;
@@ -138,7 +103,8 @@ EXPORT int vfioadm_cdi_write(struct vfioadm_ctx *ctx, const struct vfioadm_cdi_o
 		return r;
 	narrate(ctx, *ret_n ? "cdi-write" : "cdi-remove", ret_path, NULL);
 	if (!ctx->dry_run) {
-		r = *ret_n ? replace_file(dfd, name, text) : remove_file(dfd, name);
+		/* 0644 whatever the umask: runtimes run as other users (rootless podman) */
+		r = *ret_n ? file_replace_at(dfd, name, text, strlen(text), 0644) : remove_file(dfd, name);
 		if (r >= 0)
 			r = remove_file(dfd, other); /* one kind, one file: runtimes refuse duplicates */
 		if (r >= 0)

@@ -496,36 +496,28 @@ static int raw_key(void *user, const char *section, const char *name, const char
 
 static int managed_write(const struct raw_file *f)
 {
-	char tmp[] = MANAGED ".tmpXXXXXX";
 	if (mkdir(CONF_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	/* never write where another user could swap the file or the directory under us */
-	struct stat st;
-	_cleanup_close_ int dir = open(CONF_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int dir = host_trusted_dir_open(CONF_DIR);
 	if (dir < 0)
-		return errno == ELOOP ? -EPERM : -errno;
-	if (fstat(dir, &st) < 0 || trust_fault(&st, geteuid()) != TRUST_OK)
-		return -EPERM;
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	FILE *out = fdopen(fd, "w");
-	if (!out) {
-		close(fd);
-		unlink(tmp);
+		return dir;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	if (!out)
 		return -ENOMEM;
-	}
 	fputs("# Managed by 'vfioadm config' and 'vfioadm bind --persist'; vfioadm.conf(5).\n", out);
 	for (size_t i = 0; i < f->n; i++)
 		fprintf(out, "\n[%s]\n%s", f->v[i].name, f->v[i].body);
-	int r = fflush(out) == 0 && fsync(fd) == 0 ? 0 : -errno;
-	fclose(out);
-	if (r == 0 && (chmod(tmp, 0644) < 0 || rename(tmp, MANAGED) < 0))
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
+	if (fclose(out) != 0) {
+		free(text);
+		return -ENOMEM;
 	}
+	int r = file_replace_at(dir, MANAGED + strlen(CONF_DIR "/"), text, len, 0644);
+	free(text);
+	if (r < 0)
+		return r;
 	/* the rename is only durable once the directory is: a power cut must not lose the entry */
 	return fsync(dir) == 0 ? 0 : -errno;
 }

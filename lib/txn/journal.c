@@ -40,7 +40,7 @@ int journal_dir(struct vfioadm_ctx *ctx)
 
 int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 32], text[512];
+	char path[PATH_MAX], text[512];
 	int n = snprintf(text, sizeof(text),
 			 "bdf=%s\norig_driver=%s\norig_override=%s\ntarget=%s\nstate=%s\nstarted=%lld\norigin=%s\n%s",
 			 j->bdf, j->orig_driver, j->orig_override, j->target, j->state, j->started,
@@ -51,20 +51,14 @@ int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
 		return 0;
 	if (!ctx_is_host(ctx))
 		return -EROFS;
-	int r, dfd = journal_dir(ctx);
+	int dfd = journal_dir(ctx);
 	if (dfd < 0)
 		return dfd;
-	const char *name = path + strlen(JOURNAL_DIR "/");
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", name, getpid()); /* one per device: threads can't clash */
-	_cleanup_close_ int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	/* the journal must be on disk before the device is touched: write, fsync, rename, fsync dir */
-	if (write(fd, text, (size_t)n) != n || fsync(fd) < 0 || renameat(dfd, tmp, dfd, name) < 0) {
-		r = -errno;
-		unlinkat(dfd, tmp, 0);
-		return r ? r : -EIO;
-	}
+	/* the journal must be on disk before the device is touched: write, fsync, rename, fsync dir;
+	 * one file per device, so the temporaries of threads can't clash */
+	int r = file_replace_at(dfd, path + strlen(JOURNAL_DIR "/"), text, (size_t)n, 0600);
+	if (r < 0)
+		return r;
 	(void)fsync(dfd);
 	return 0;
 }

@@ -465,7 +465,8 @@ EXPORT int vfioadm_config_load(struct vfioadm_ctx *ctx, struct vfioadm_config **
 
 /* ---- editing: the tool's own file, /etc/vfioadm.d/50-vfioadm.conf ---- */
 
-#define MANAGED CONF_DIR "/50-vfioadm.conf"
+#define MANAGED_NAME "50-vfioadm.conf"
+#define MANAGED CONF_DIR "/" MANAGED_NAME
 
 struct raw_section {
 	char name[128];
@@ -514,7 +515,7 @@ static int managed_write(const struct raw_file *f)
 		free(text);
 		return -ENOMEM;
 	}
-	int r = file_replace_at(dir, MANAGED + strlen(CONF_DIR "/"), text, len, 0644);
+	int r = file_replace_at(dir, MANAGED_NAME, text, len, 0644);
 	free(text);
 	if (r < 0)
 		return r;

@@ -36,6 +36,13 @@ extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unb
 	cmd_sriov, cmd_mdev, cmd_probe, cmd_plan, cmd_apply, cmd_udev_helper, cmd_config, cmd_cdi;
 /* src/cmd-cdi.c: rewrite the spec [cdi] output names (when root, on the host) */
 void cli_cdi_refresh(struct cli *cli);
+/* src/handoff.c: show --for CONSUMER (@bdf normalized): print what opens it, or why not */
+int cli_handoff(struct cli *cli, const char *bdf, const char *consumer, bool json);
+/* src/dra.c: list --format dra, the devices of a DRA ResourceSlice (@probe: migratable) */
+struct dra_out;
+struct dra_out *dra_begin(struct cli *cli, bool probe);
+void dra_add(struct dra_out *d, const struct vfioadm_device_info *info); /* skips the unusable */
+int dra_end(struct dra_out *d);                                          /* prints, frees */
 /* src/cmd-config-edit.c: set or (body NULL) remove a section of the managed file */
 int cli_config_set(struct cli *cli, const char *section, const char *body, bool locked);
 

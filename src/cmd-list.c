@@ -15,6 +15,7 @@ struct list_filter {
 
 static const char *const list_usage[] = {
 	"Usage: vfioadm list [--vfio] [--class NAME] [--driver NAME] [--json] [BDF-GLOB…]",
+	"       vfioadm list --format dra [--probe] [--class NAME] [--driver NAME] [BDF-GLOB…]",
 	"",
 	"One row per PCI function, sorted by address: class, ids, driver, IOMMU group,",
 	"VFIO state and SR-IOV role.",
@@ -24,6 +25,10 @@ static const char *const list_usage[] = {
 	"                  comm system input serial wireless crypto accel … other",
 	"  --driver NAME   only functions bound to NAME ('none': unbound ones)",
 	"  --json          a JSON array (keys: vfioadm(8), JSON OUTPUT)",
+	"  --format dra    the functions usable through VFIO as the devices of a Kubernetes",
+	"                  DRA ResourceSlice: name and typed attributes (vfioadm-list(8))",
+	"  --probe         with --format dra: open each free device to publish whether it is",
+	"                  migratable (root; opening a device may reset it)",
 	"  BDF-GLOB        shell patterns on the address: '0000:3b:*', '01:00.*'",
 	NULL,
 };
@@ -101,6 +106,21 @@ static void warn_journals(struct cli *cli)
 	vfioadm_report_free(j);
 }
 
+static int list_dra(struct cli *cli, const struct list_filter *f, bool probe)
+{
+	struct dra_out *d = dra_begin(cli, probe);
+	if (!d)
+		return EXIT_FAILED;
+	struct vfioadm_device *dev;
+	vfioadm_for_each_device(dev, cli->ctx) {
+		const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);
+		if (filter_matches(f, info))
+			dra_add(d, info);
+	}
+	warn_journals(cli);
+	return dra_end(d);
+}
+
 static int run_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -108,11 +128,13 @@ static int run_list(struct cli *cli, int argc, char **argv)
 		{ "class", required_argument, NULL, 'c' },
 		{ "driver", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "probe", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct list_filter f = { .base_class = -1 };
-	bool json = false;
+	bool json = false, dra = false, probe = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -124,10 +146,20 @@ static int run_list(struct cli *cli, int argc, char **argv)
 			break;
 		case 'd': f.driver = optarg; break;
 		case 'j': json = true; break;
+		case 'f':
+			if (!streq(optarg, "dra"))
+				return cli_usage_error("list", "--format takes dra, not '%s' (--json is the JSON array)", optarg);
+			dra = true;
+			break;
+		case 'p': probe = true; break;
 		case 'h': cli_print_usage(list_usage); return EXIT_OK;
 		default: return EXIT_USAGE;
 		}
 	}
+	if (probe && !dra)
+		return cli_usage_error("list", "--probe goes with --format dra");
+	if (dra && json)
+		return cli_usage_error("list", "--format dra is JSON already: drop --json");
 	f.globs = argv + optind;
 	f.n_globs = argc - optind;
 	for (int i = 0; i < f.n_globs; i++)
@@ -140,6 +172,8 @@ static int run_list(struct cli *cli, int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	struct vfioadm_device *dev;
+	if (dra)
+		return list_dra(cli, &f, probe);
 	if (json)
 		json_array_begin();
 	else
@@ -164,26 +198,48 @@ static int run_list(struct cli *cli, int argc, char **argv)
 
 static const char *const show_usage[] = {
 	"Usage: vfioadm show [--json] BDF",
+	"       vfioadm show [--json] --for qemu|qemu-iommufd|libvirt BDF",
 	"",
 	"Everything about one PCI function: ids and names, modalias, driver and module,",
 	"driver_override, NUMA node, reset methods, IOMMU group and its members, VFIO state,",
 	"SR-IOV (PF: its VFs; VF: its PF), mediated-device types.",
 	"",
-	"  BDF     0000:01:00.0 or lspci's short 01:00.0",
-	"  --json  one JSON object (keys: vfioadm(8), JSON OUTPUT)",
+	"  BDF            0000:01:00.0 or lspci's short 01:00.0",
+	"  --json         one JSON object (keys: vfioadm(8), JSON OUTPUT)",
+	"  --for CONSUMER what opens the function in a VMM: QEMU's arguments ('qemu': the",
+	"                 VFIO group; 'qemu-iommufd': the device cdev, QEMU >= 8.2) or",
+	"                 libvirt's <hostdev> element. Only for a function on a VFIO driver",
+	"                 whose group a VMM can open now (as 'vfioadm check' says); else exit 3",
 	NULL,
 };
 
 static int run_show(struct cli *cli, int argc, char **argv)
 {
-	bool json;
-	const char *arg;
-	int code = cli_json_one_arg("show", show_usage, "BDF", argc, argv, &json, &arg);
-	if (code != EXIT_OK || !arg)
-		return code;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "for", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	bool json = false;
+	const char *consumer = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'f': consumer = optarg; break;
+		case 'h': cli_print_usage(show_usage); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("show", "expected exactly one BDF");
+	const char *arg = argv[optind];
 	char bdf[VFIOADM_BDF_MAX];
 	if (cli_parse_bdf("show", arg, bdf))
 		return EXIT_USAGE;
+	if (consumer)
+		return cli_handoff(cli, bdf, consumer, json);
 
 	struct vfioadm_device *dev;
 	int r = vfioadm_device_read(cli->ctx, bdf, VFIOADM_FILL_DETAIL, &dev);

@@ -740,6 +740,43 @@ int vfioadm_cdi_spec(struct vfioadm_ctx *ctx, const struct vfioadm_cdi_opts *opt
 int vfioadm_cdi_write(struct vfioadm_ctx *ctx, const struct vfioadm_cdi_opts *opts, const char *dir,
 		      char *ret_path, size_t path_size, size_t *ret_n);
 
+/* ---- handing a device to a VMM (lib/config/handoff.c) ------------------------------ */
+
+enum vfioadm_consumer {
+	VFIOADM_CONSUMER_QEMU,          /* -device vfio-pci,host=BDF (the VFIO group) */
+	VFIOADM_CONSUMER_QEMU_IOMMUFD,  /* an iommufd object and the device's cdev (QEMU >= 8.2) */
+	VFIOADM_CONSUMER_LIBVIRT,       /* <hostdev mode='subsystem' type='pci' managed='no'> */
+};
+/* "qemu", "qemu-iommufd", "libvirt". Returns: the consumer, -EINVAL. */
+int vfioadm_consumer_from_name(const char *name);
+
+enum vfioadm_handoff_refusal {
+	VFIOADM_HANDOFF_USABLE,
+	VFIOADM_HANDOFF_NOT_VFIO,       /* on a host driver or none: bind it first */
+	VFIOADM_HANDOFF_NO_IOMMU,       /* no IOMMU group, or an unsafe noiommu one: no VMM can */
+	VFIOADM_HANDOFF_NO_CDEV,        /* qemu-iommufd: no VFIO cdev or no /dev/iommu */
+	VFIOADM_HANDOFF_GROUP,          /* the group is not viable or is held: see blockers */
+};
+
+struct vfioadm_handoff {
+	char bdf[VFIOADM_BDF_MAX];
+	char driver[VFIOADM_NAME_MAX];   /* the VFIO driver it is on ("" unbound) */
+	int iommu_group;
+	enum vfioadm_handoff_refusal refusal;
+	struct vfioadm_report *blockers; /* VFIOADM_HANDOFF_GROUP: what vfioadm check reports */
+	char **argv;                     /* QEMU: the arguments, NULL-terminated */
+	char *xml;                       /* libvirt: the element */
+};
+/*
+ * vfioadm_handoff: what @consumer needs to open @bdf, once the device is on a VFIO driver in a
+ * group a VMM can open (viable, nobody holding it, a real IOMMU; interrupt remapping as
+ * vfioadm_intremap_state() reads it). Reads only: the group is not opened. Returns: 0 usable;
+ * -EBUSY refused, (*ret)->refusal says why; -ENODEV no such function; -EINVAL; -errno.
+ */
+int vfioadm_handoff(struct vfioadm_ctx *ctx, const char *bdf, enum vfioadm_consumer consumer,
+		    struct vfioadm_handoff **ret);
+struct vfioadm_handoff *vfioadm_handoff_free(struct vfioadm_handoff *h);
+
 #ifdef __cplusplus
 }
 #endif

@@ -44,23 +44,35 @@ resource_size() {
 }
 
 # The VMM-agreement checks ("# tools: qemu-system-x86_64"): does a real QEMU, in the guest,
-# open the device with -device vfio-pci (container, group, type1, DMA map of its RAM, device
-# fd: what it does before a guest runs)? Exit 0 when the device is on its PCI bus (QMP
-# query-pci); QEMU's messages are left in /tmp/vmm.err.
+# open the device (container, group, type1, DMA map of its RAM, device fd: what it does before
+# a guest runs)? QEMU gets the arguments 'vfioadm show --for qemu' prints (with an id to find
+# the device by); where vfioadm refuses to give any, the plain -device vfio-pci,host=BDF, to
+# see QEMU refuse too. Exit 0 when the device is on its PCI bus (QMP query-pci); QEMU's
+# messages are left in /tmp/vmm.err, whether vfioadm gave the arguments in $_given.
 vmm_opens() {
+	if vfioadm show --for qemu --json "$1" >/tmp/handoff.json 2>/tmp/handoff.err; then
+		_given=true
+		_args=$(jq -r '.argv | (.[:-1][]), (.[-1] + ",id=hostdev0")' /tmp/handoff.json)
+	else
+		_given=false
+		_args="-device vfio-pci,host=$1,id=hostdev0"
+	fi
+	# shellcheck disable=SC2086 # vfioadm's arguments have no spaces (a BDF, fixed words)
 	printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"query-pci"}' '{"execute":"quit"}' |
 		timeout 120 qemu-system-x86_64 -L /usr/share/seabios -M q35 -accel tcg -nodefaults \
-			-display none -S -m 64 -device "vfio-pci,host=$1,id=hostdev0" -qmp stdio \
-			>/tmp/vmm.out 2>/tmp/vmm.err
+			-display none -S -m 64 $_args -qmp stdio >/tmp/vmm.out 2>/tmp/vmm.err
 	grep -q '"qdev_id": "hostdev0"' /tmp/vmm.out
 }
-# agree BDF DESC: vfioadm check's verdict for a VMM (--json vmm_usable) is what QEMU finds
+# agree BDF DESC: vfioadm check's verdict for a VMM (--json vmm_usable), whether 'vfioadm show
+# --for qemu' gives arguments, and what QEMU finds are one and the same
 agree() {
 	vfioadm check --json "$1" >/tmp/agree.json 2>/tmp/agree.err
 	_v=$(jq -r '.[0].vmm_usable' /tmp/agree.json 2>/dev/null)
 	if vmm_opens "$1"; then _q=true; else _q=false; fi
 	is "$_v" "$_q" "$2: vfioadm check says a VMM can use $1 ($_v), and QEMU did ($_q)"
 	[ "$_v" = "$_q" ] || { sed 's/^/#   check: /' /tmp/agree.err; sed 's/^/#   qemu: /' /tmp/vmm.err; }
+	is "$_given" "$_v" "$2: 'vfioadm show --for qemu' gives arguments exactly when check says usable"
+	[ "$_given" = "$_v" ] && [ "$_v" = true ] || sed 's/^/#   show --for: /' /tmp/handoff.err
 	# a QEMU that fails must fail on the device, not for want of a module or firmware
 	if [ "$_q" = false ] && ! grep -q "vfio" /tmp/vmm.err; then
 		not_ok "$2: QEMU failed for a reason of its own"; sed 's/^/#   qemu: /' /tmp/vmm.err

@@ -2,7 +2,8 @@
 # follows every bind, unbind and sriov; every device it offers has its nodes in /dev, and a
 # real QEMU opens every function the spec offers — a generic, a variant and a VF binding.
 # On vfioadm's iommufd kernel (no SR-IOV in it: allnoconfig-based) the spec's cdev nodes are
-# checked; on Debian's 6.1 (SR-IOV, no cdev) the VF binding.
+# checked; on Debian's 6.1 (SR-IOV, no cdev) the VF binding. QEMU is given what 'vfioadm show
+# --for qemu' prints (lib.sh, vmm_opens); --for libvirt and qemu-iommufd are read back.
 # kernels: 6.1 iommufd
 # load: vfio_pci
 # extra: edu_vfio_pci
@@ -52,6 +53,29 @@ offered $nic "generic (vfio-pci)"
 check "bind edu to its variant" vfioadm bind $edu
 is "$(sysfs_driver $edu)" edu-vfio-pci "edu on the variant"
 offered $edu "variant (edu_vfio_pci)"
+vfioadm show --for libvirt $edu >/tmp/hostdev.xml 2>&1
+grep -q "<driver model='edu-vfio-pci'/>" /tmp/hostdev.xml && grep -q "bus='0x00' slot='0x10' function='0x0'" /tmp/hostdev.xml &&
+	ok "show --for libvirt: the variant in <driver model>, the address" ||
+	{ not_ok "show --for libvirt: the variant in <driver model>, the address"; sed 's/^/#   /' /tmp/hostdev.xml; }
+# the DRA inventory: what the spec offers, each CDI id resolving in it; --probe asks the kernel
+vfioadm list --format dra --probe >/tmp/dra.json 2>/tmp/dra.err
+is "$(jq -r '[.devices[].attributes.pciBusID.string] | join(" ")' /tmp/dra.json 2>&1)" "$edu $nic" \
+	"list --format dra: the two functions on VFIO"
+missing=""
+for id in $(jq -r '.devices[].attributes.cdiDeviceID.string' /tmp/dra.json); do
+	jq -e --arg n "${id#*=}" 'any(.devices[]; .name == $n)' $spec >/dev/null || missing="$missing $id"
+done
+is "$missing" "" "list --format dra: every cdiDeviceID is a device of the spec"
+is "$(jq -r '[.devices[] | "\(.attributes.driver.string):\(.attributes.variant.bool):\(.attributes.migratable.bool)"] | join(" ")' /tmp/dra.json)" \
+	"edu-vfio-pci:true:false vfio-pci:false:false" "list --format dra --probe: driver, variant, and the kernel's answer on migration"
+# the iommufd form needs the device cdev and /dev/iommu (QEMU >= 8.2 uses it; the guest's 7.2 cannot)
+if $iommufd; then
+	vfioadm show --for qemu-iommufd --json $edu >/tmp/iommufd.json 2>&1
+	is "$(jq -r '.argv | join(" ")' /tmp/iommufd.json 2>&1)" \
+		"-object iommufd,id=iommufd0 -device vfio-pci,host=$edu,iommufd=iommufd0" "show --for qemu-iommufd on a cdev kernel"
+else
+	check_exit "show --for qemu-iommufd on a kernel without VFIO cdevs: refused" 3 vfioadm show --for qemu-iommufd $edu
+fi
 
 # ---- a VF binding (Debian's kernel has SR-IOV) ----
 if ! $iommufd; then
@@ -65,6 +89,9 @@ check "unbind the NIC" vfioadm unbind $nic
 jq -e '.devices[] | select(.name == "0000-02-00.0")' $spec >/dev/null 2>&1 &&
 	not_ok "after unbind the spec no longer offers the NIC" || ok "after unbind the spec no longer offers the NIC"
 agree $nic "given back to its host driver"
+vfioadm list --format dra >/tmp/dra.json 2>&1
+is "$(jq -r --arg b $nic '[.devices[].attributes.pciBusID.string | select(. == $b)] | length' /tmp/dra.json 2>&1)" 0 \
+	"after unbind list --format dra no longer publishes the NIC"
 $iommufd || check "sriov: no VFs" vfioadm sriov $pf --vfs 0
 check "unbind edu" vfioadm unbind $edu
 [ ! -e "$spec" ] && ok "nothing left on VFIO: the spec is removed" || { not_ok "nothing left on VFIO: the spec is removed"; cat $spec | sed 's/^/#   /'; }

@@ -67,6 +67,15 @@ void print_blocker(const struct vfioadm_blocker *b, int group)
 		cli_error("group %d: a VMM could not use it: the kernel refused %s (%s); see 'dmesg' for "
 			  "its reason, and 'vfioadm doctor'", group, b->detail, b->subject);
 		break;
+	case VFIOADM_BLOCK_NO_RESET:
+		cli_warn("%s has no reset mechanism (no FLR, PM or bus reset): a VMM cannot reset it "
+			  "(QEMU: \"no available reset mechanism\"), so its state carries over from one VM "
+			  "to the next", b->subject);
+		break;
+	case VFIOADM_BLOCK_BUS_RESET:
+		cli_warn("%s is reset only by a bus reset, which also resets %s: a VMM must own all of "
+			 "them to reset it (QEMU's hot reset), or it runs without a reset", b->subject, b->detail);
+		break;
 	case VFIOADM_BLOCK_JOURNAL:
 		cli_error("%s: an interrupted vfioadm run left a journal (it was on %s): run 'vfioadm "
 			  "unbind %s' to restore it", b->subject, b->detail[0] ? b->detail : "no driver", b->subject);
@@ -82,6 +91,7 @@ static const char *const kind_names[] = {
 	[VFIOADM_BLOCK_UNBOUND] = "unbound",       [VFIOADM_BLOCK_JOURNAL] = "journal",
 	[VFIOADM_BLOCK_JOURNAL_CORRUPT] = "journal_corrupt",
 	[VFIOADM_BLOCK_NO_INTREMAP] = "no_intremap",    [VFIOADM_BLOCK_TRIAL] = "trial_refused",
+	[VFIOADM_BLOCK_NO_RESET] = "no_reset",     [VFIOADM_BLOCK_BUS_RESET] = "bus_reset",
 };
 
 struct json_object *json_report_array(const struct vfioadm_report *r)
@@ -95,6 +105,7 @@ struct json_object *json_report_array(const struct vfioadm_report *r)
 		json_object_object_add(o, "detail", b->detail[0] ? json_object_new_string(b->detail) : NULL);
 		json_object_object_add(o, "pid", b->pid ? json_object_new_int(b->pid) : NULL);
 		json_object_object_add(o, "forceable", json_object_new_boolean(b->forceable));
+		json_object_object_add(o, "warning", json_object_new_boolean(vfioadm_blocker_is_warning(b->kind)));
 		json_object_array_add(a, o);
 	}
 	return a;

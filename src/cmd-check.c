@@ -12,6 +12,8 @@ static const char *const check_usage[] = {
 	"a driver that uses the DMA API (so the group cannot be opened), every process holding",
 	"the group or a member's VFIO device open, no IOMMU, noiommu mode, a function bound to",
 	"no driver, and journals left by interrupted runs. Exit 0 when usable, 3 when not.",
+	"Warnings (usable all the same): a member no reset method resets (its state carries",
+	"over between VMs), one only a bus reset resets (and which others that reset hits).",
 	"",
 	"A usable group is then tried as a VMM tries it (as root): container, group and type1",
 	"IOMMU set, and on cdev hosts each member bound to an iommufd and attached to an IOAS;",
@@ -74,6 +76,17 @@ static int check_one(struct cli *cli, struct check_target *t, struct vfioadm_rep
 	}
 	*ret = r;
 	return 0;
+}
+
+/* How a VMM will reset the group's functions: warnings, the group stays usable. */
+static void add_reset_warnings(struct cli *cli, int group, struct vfioadm_report *r)
+{
+	struct vfioadm_report *w = NULL;
+	if (group < 0 || vfioadm_check_reset(cli->ctx, group, &w) < 0)
+		return;
+	for (size_t k = 0; k < w->n; k++)
+		report_copy(r, &w->v[k]);
+	vfioadm_report_free(w);
 }
 
 /* Ask the kernel (vfioadm_try_group()); a refusal joins the report as a blocker. */
@@ -210,6 +223,7 @@ static int run_check(struct cli *cli, int argc, char **argv)
 			if (!t[i].bdf[0] || anyones || streq(b->subject, t[i].bdf))
 				report_copy(r, b);
 		}
+		add_reset_warnings(cli, t[i].group, r);
 		t[i].trial_rc = 1;
 		if (!no_trial && t[i].group >= 0 && vfioadm_report_viable(r))
 			run_trial(cli, &t[i], r);

@@ -284,6 +284,8 @@ enum vfioadm_blocker_kind {
 	VFIOADM_BLOCK_JOURNAL_CORRUPT, /* a journal that does not read: subject its file name */
 	VFIOADM_BLOCK_NO_INTREMAP,     /* the trial attach: refused, no interrupt remapping (check) */
 	VFIOADM_BLOCK_TRIAL,           /* the trial attach: the kernel refused a step (check) */
+	VFIOADM_BLOCK_NO_RESET,        /* no reset mechanism (warning): state carries over VMs */
+	VFIOADM_BLOCK_BUS_RESET,       /* only a bus reset (warning): detail, the others it hits */
 };
 
 struct vfioadm_blocker {
@@ -299,8 +301,10 @@ struct vfioadm_report {
 	struct vfioadm_blocker *v;
 };
 struct vfioadm_report *vfioadm_report_free(struct vfioadm_report *r);
-/* Nothing but warnings (VFIOADM_BLOCK_NOIOMMU_MODE) in the report: the group can be used. */
+/* Nothing but warnings (NOIOMMU_MODE, NO_RESET, BUS_RESET) in the report: the group can be used. */
 bool vfioadm_report_viable(const struct vfioadm_report *r);
+/* A kind that warns but does not make a group unusable. */
+bool vfioadm_blocker_is_warning(enum vfioadm_blocker_kind kind);
 
 /* Host use of one function: its netdevs, block devices and open nodes. Returns: 0, -errno. */
 int vfioadm_check_in_use(struct vfioadm_ctx *ctx, const char *bdf, struct vfioadm_report **ret);
@@ -314,6 +318,13 @@ enum vfioadm_check_flags {
 	VFIOADM_CHECK_NO_HOLDERS = 1 << 0,  /* members only: skip the scan of open nodes */
 };
 int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flags, struct vfioadm_report **ret);
+/*
+ * vfioadm_check_reset: warnings about how a VMM can reset the group's members: NO_RESET for
+ * a function the kernel can reset in no way (no "reset" attribute), BUS_RESET for one only a
+ * bus reset resets (reset_method "bus"), with the other functions on its bus as detail.
+ * Returns: 0, -ENOENT no such group, -errno.
+ */
+int vfioadm_check_reset(struct vfioadm_ctx *ctx, int group, struct vfioadm_report **ret);
 /*
  * Interrupt remapping as the host shows it, without asking the kernel to attach anything: 1 on
  * (x86's remapping interrupt chips, "IR-…", in /proc/interrupts), 0 off and not overridden (a

@@ -11,10 +11,16 @@ EXPORT struct vfioadm_report *vfioadm_report_free(struct vfioadm_report *r)
 	return NULL;
 }
 
+EXPORT bool vfioadm_blocker_is_warning(enum vfioadm_blocker_kind kind)
+{
+	return kind == VFIOADM_BLOCK_NOIOMMU_MODE || kind == VFIOADM_BLOCK_NO_RESET ||
+	       kind == VFIOADM_BLOCK_BUS_RESET;
+}
+
 EXPORT bool vfioadm_report_viable(const struct vfioadm_report *r)
 {
 	for (size_t i = 0; r && i < r->n; i++)
-		if (r->v[i].kind != VFIOADM_BLOCK_NOIOMMU_MODE)
+		if (!vfioadm_blocker_is_warning(r->v[i].kind))
 			return false;
 	return true;
 }

@@ -53,6 +53,11 @@ offered $nic "generic (vfio-pci)"
 check "bind edu to its variant" vfioadm bind $edu
 is "$(sysfs_driver $edu)" edu-vfio-pci "edu on the variant"
 offered $edu "variant (edu_vfio_pci)"
+# edu on the root bus has no FLR, no PM reset, no bus to reset: check warns, QEMU says so too
+is "$(jq -r '[.[0].blockers[] | select(.kind == "no_reset") | .subject] | join(" ")' /tmp/agree.json)" "$edu" \
+	"check warns that nothing resets edu (the kernel shows no reset attribute)"
+grep -q "no available reset mechanism" /tmp/vmm.err && ok "QEMU meets the same: no available reset mechanism" ||
+	{ not_ok "QEMU meets the same: no available reset mechanism"; sed 's/^/#   qemu: /' /tmp/vmm.err; }
 vfioadm show --for libvirt $edu >/tmp/hostdev.xml 2>&1
 grep -q "<driver model='edu-vfio-pci'/>" /tmp/hostdev.xml && grep -q "bus='0x00' slot='0x10' function='0x0'" /tmp/hostdev.xml &&
 	ok "show --for libvirt: the variant in <driver model>, the address" ||

@@ -115,9 +115,8 @@ static int cdev_fn(void *data, const char *name)
 /* The cdevs of the group's members, when the kernel has the cdev model and iommufd. */
 static size_t group_cdevs(struct vfioadm_ctx *ctx, int group, char (*nodes)[VFIOADM_PATH_MAX], size_t max)
 {
-	char gdir[96];
-	snprintf(gdir, sizeof(gdir), "/sys/kernel/iommu_groups/%d/devices", group);
-	_cleanup_close_ int gfd = root_open(ctx, gdir, O_RDONLY | O_DIRECTORY);
+	char gdir[GROUP_DIR_MAX];
+	_cleanup_close_ int gfd = group_devices_open(ctx, group, gdir);
 	struct cdevs c = { ctx, gdir, nodes, 0, max };
 	if (gfd < 0 || !root_exists(ctx, "/dev/iommu"))
 		return 0;

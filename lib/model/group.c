@@ -62,12 +62,17 @@ static int blocker_cmp(const void *a, const void *b)
 	return strcmp(x->subject, y->subject);
 }
 
+int group_devices_open(struct vfioadm_ctx *ctx, int group, char gdir[GROUP_DIR_MAX])
+{
+	snprintf(gdir, GROUP_DIR_MAX, "/sys/kernel/iommu_groups/%d/devices", group);
+	return root_open(ctx, gdir, O_RDONLY | O_DIRECTORY);
+}
+
 EXPORT int vfioadm_check_group(struct vfioadm_ctx *ctx, int group, unsigned flags,
 			       struct vfioadm_report **ret)
 {
-	char gdir[96];
-	snprintf(gdir, sizeof(gdir), "/sys/kernel/iommu_groups/%d/devices", group);
-	_cleanup_close_ int gfd = root_open(ctx, gdir, O_RDONLY | O_DIRECTORY);
+	char gdir[GROUP_DIR_MAX];
+	_cleanup_close_ int gfd = group_devices_open(ctx, group, gdir);
 	if (gfd < 0)
 		return gfd;
 	struct vfioadm_report *r = calloc(1, sizeof(*r));

@@ -29,6 +29,9 @@ int driver_module(struct vfioadm_ctx *ctx, const char *driver, char module[VFIOA
 /* Is the function in @dfd on a VFIO driver? @has_vfio_dev: it has vfio-dev/. From the kernel's
  * vfio-dev/ alone where the kernel makes it (>= 6.1); before, from the module's aliases. */
 bool driver_is_vfio(struct vfioadm_ctx *ctx, int dfd, const char *driver, bool has_vfio_dev);
+/* model/group.c: open /sys/kernel/iommu_groups/@group/devices, its path left in @gdir */
+#define GROUP_DIR_MAX 64
+int group_devices_open(struct vfioadm_ctx *ctx, int group, char gdir[GROUP_DIR_MAX]);
 /* model/group.c: remapping interrupt chips ("IR-") in /proc/interrupts */
 bool intremap_seen(struct vfioadm_ctx *ctx);
 

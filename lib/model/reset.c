@@ -71,9 +71,8 @@ static int member_fn(void *data, const char *name)
 
 EXPORT int vfioadm_check_reset(struct vfioadm_ctx *ctx, int group, struct vfioadm_report **ret)
 {
-	char gdir[96];
-	snprintf(gdir, sizeof(gdir), "/sys/kernel/iommu_groups/%d/devices", group);
-	_cleanup_close_ int gfd = root_open(ctx, gdir, O_RDONLY | O_DIRECTORY);
+	char gdir[GROUP_DIR_MAX];
+	_cleanup_close_ int gfd = group_devices_open(ctx, group, gdir);
 	if (gfd < 0)
 		return gfd;
 	struct vfioadm_report *r = calloc(1, sizeof(*r));

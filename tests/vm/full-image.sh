@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build (once) and cache the "full" guest flavour: a debootstrap'd Debian bookworm root with
-# systemd, udev and kmod (plus the peers the benchmarks compare with: driverctl, dpdk), the
+# systemd, udev and kmod (plus the peers the benchmarks compare with: driverctl, dpdk; podman,
+# the CDI consumer of the scenario podman), the
 # kernel release's modules, on an ext4 image labelled
 # vfioadm-root. Prints the image's path. The mirror is the one this host's apt uses.
 #
@@ -38,6 +39,12 @@ debootstrap --variant=minbase \
 	--include=systemd,systemd-sysv,udev,kmod,jq,libkmod2,libjson-c5,libpci3,libinih1,pci.ids,iproute2,procps,pciutils,driverctl,dpdk,python3,strace \
 	bookworm "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
 	{ tail -n 20 "$out/debootstrap.log" >&2; exit 1; }
+# podman through apt in the new root: debootstrap's own resolver fails on its dependencies
+echo "full-image: apt-get install podman in the guest root" >&2
+DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y --no-install-recommends \
+	podman crun conmon golang-github-containers-common >"$out/apt.log" 2>&1 ||
+	{ tail -n 20 "$out/apt.log" >&2; exit 1; }
+chroot "$root" apt-get clean
 
 mkdir -p "$root/lib/modules"
 cp -a "/lib/modules/$rel" "$root/lib/modules/"

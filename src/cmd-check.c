@@ -101,18 +101,6 @@ static void run_trial(struct cli *cli, struct check_target *t, struct vfioadm_re
 	report_copy(r, &b);
 }
 
-/* Not tried, but readable: a host without interrupt remapping (and no override) will have the
- * group refused, whoever asks; the blocker says it was read, not the kernel's answer. */
-static void read_intremap(struct cli *cli, struct vfioadm_report *r)
-{
-	if (vfioadm_intremap_state(cli->ctx) != 0)
-		return;
-	struct vfioadm_blocker b = { .kind = VFIOADM_BLOCK_NO_INTREMAP };
-	strscpy(b.subject, sizeof(b.subject), "/proc/interrupts");
-	strscpy(b.detail, sizeof(b.detail), "no IR- interrupt chip, allow_unsafe_interrupts off");
-	report_copy(r, &b);
-}
-
 /* Why the kernel was not asked, for the verdict line and --json; NULL when it was. */
 static const char *trial_skipped(const struct check_target *t)
 {
@@ -228,7 +216,9 @@ static int run_check(struct cli *cli, int argc, char **argv)
 		if (!no_trial && t[i].group >= 0 && vfioadm_report_viable(r))
 			run_trial(cli, &t[i], r);
 		if (t[i].trial_rc < 0 || (t[i].trial_rc == 1 && t[i].group >= 0))
-			read_intremap(cli, r);
+			/* not tried, but readable: without interrupt remapping (and no override) the
+			 * kernel refuses the group whoever asks; the blocker says it was read */
+			(void)vfioadm_report_intremap(cli->ctx, r);
 		bool viable = vfioadm_report_viable(r), noiommu = false;
 		for (size_t k = 0; k < r->n; k++)
 			noiommu |= r->v[k].kind == VFIOADM_BLOCK_NOIOMMU_MODE;

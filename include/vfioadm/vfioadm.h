@@ -332,6 +332,9 @@ int vfioadm_check_reset(struct vfioadm_ctx *ctx, int group, struct vfioadm_repor
  * -ENOENT not an x86 IOMMU host (no DMAR/IVRS table: the question does not arise there).
  */
 int vfioadm_intremap_state(struct vfioadm_ctx *ctx);
+/* A NO_INTREMAP blocker, subject "/proc/interrupts", when vfioadm_intremap_state() is 0: read,
+ * not the kernel's answer (check's fallback, show --for). Returns: 1 added, 0 not, -errno. */
+int vfioadm_report_intremap(struct vfioadm_ctx *ctx, struct vfioadm_report *r);
 /* Journals of runs that were interrupted (bind started, never finished): BDFs, one per entry. */
 int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret);
 

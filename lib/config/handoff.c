@@ -84,9 +84,7 @@ static int check_for_vmm(struct vfioadm_ctx *ctx, struct vfioadm_handoff *h)
 	int r = vfioadm_check_group(ctx, h->iommu_group, 0, &h->blockers);
 	if (r < 0)
 		return r;
-	if (vfioadm_intremap_state(ctx) == 0 &&
-	    (r = report_add(h->blockers, VFIOADM_BLOCK_NO_INTREMAP, "/proc/interrupts",
-			    "no IR- interrupt chip, allow_unsafe_interrupts off", 0, false)) < 0)
+	if ((r = vfioadm_report_intremap(ctx, h->blockers)) < 0)
 		return r;
 	if (!vfioadm_report_viable(h->blockers))
 		h->refusal = VFIOADM_HANDOFF_GROUP;

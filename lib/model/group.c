@@ -142,3 +142,12 @@ EXPORT int vfioadm_intremap_state(struct vfioadm_ctx *ctx)
 		return 1;
 	return param_yes(ctx, "vfio_iommu_type1") || param_yes(ctx, "iommufd") ? 2 : 0;
 }
+
+EXPORT int vfioadm_report_intremap(struct vfioadm_ctx *ctx, struct vfioadm_report *r)
+{
+	if (vfioadm_intremap_state(ctx) != 0)
+		return 0;
+	int rr = report_add(r, VFIOADM_BLOCK_NO_INTREMAP, "/proc/interrupts",
+			    "no IR- interrupt chip, allow_unsafe_interrupts off", 0, false);
+	return rr < 0 ? rr : 1;
+}

@@ -13,6 +13,7 @@ struct reset_scan {
 	struct vfioadm_ctx *ctx;
 	struct vfioadm_report *r;
 	const char *self;          /* siblings_fn: the function whose bus is reset */
+	size_t bus_len;            /* siblings_fn: its "DDDD:BB" */
 	char list[160];            /* siblings_fn: the others on its bus */
 };
 
@@ -33,8 +34,7 @@ static bool bus_reset_only(const char *methods)
 static int siblings_fn(void *data, const char *name)
 {
 	struct reset_scan *s = data;
-	size_t bus_len = strlen(s->self) - strlen(strrchr(s->self, ':')); /* "DDDD:BB" */
-	if (streq(name, s->self) || strncmp(name, s->self, bus_len) || name[bus_len] != ':')
+	if (streq(name, s->self) || strncmp(name, s->self, s->bus_len) || name[s->bus_len] != ':')
 		return 0;
 	size_t used = strlen(s->list);
 	snprintf(s->list + used, sizeof(s->list) - used, "%s%s", used ? " " : "", name);
@@ -47,6 +47,7 @@ static int bus_siblings(struct reset_scan *s, const char *bdf)
 	if (dfd < 0)
 		return dfd;
 	s->self = bdf;
+	s->bus_len = (size_t)(strrchr(bdf, ':') - bdf);
 	s->list[0] = '\0';
 	int r = dir_each(dfd, siblings_fn, s);
 	if (r < 0 || !s->list[0])

@@ -7,13 +7,14 @@
 static const char *const mdev_usage[] = {
 	"Usage: vfioadm mdev types [PARENT] [--json]",
 	"       vfioadm mdev list [--json]",
-	"       vfioadm mdev create PARENT TYPE [--uuid UUID] [--dry-run] [--json]",
-	"       vfioadm mdev remove UUID [--force] [--dry-run]",
+	"       vfioadm mdev create PARENT TYPE [--uuid UUID] [--dry-run] [--timeout SEC] [--json]",
+	"       vfioadm mdev remove UUID [--force] [--dry-run] [--timeout SEC]",
 	"",
 	"Mediated devices: the parents that offer them (a GPU, a NIC, the mtty sample…) and their",
 	"types with the instances still available; the mdevs that exist; create one (a random",
 	"UUID unless --uuid) and remove one (refused while its VFIO group is open, unless",
-	"--force).",
+	"--force). create and remove wait up to --timeout SEC (default 10) for another vfioadm",
+	"run that is changing devices.",
 	NULL,
 };
 
@@ -173,17 +174,22 @@ static int run_mdev(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "uuid", required_argument, NULL, 'u' }, { "force", no_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, 'n' },    { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },       {},
+		{ "timeout", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
+		{},
 	};
 	const char *uuid = NULL;
 	bool force = false, json = false, dry_run = false;
-	int c;
+	int c, timeout_ms = 10000;
 	while ((c = getopt_long(argc, argv, "hf", opts, NULL)) != -1) {
 		switch (c) {
 		case 'u': uuid = optarg; break;
 		case 'f': force = true; break;
 		case 'n': dry_run = true; break;
 		case 'j': json = true; break;
+		case 't':
+			if (cli_parse_timeout("mdev", optarg, &timeout_ms))
+				return EXIT_USAGE;
+			break;
 		case 'h': cli_print_usage(mdev_usage); return EXIT_OK;
 		default: return EXIT_USAGE;
 		}
@@ -204,6 +210,9 @@ static int run_mdev(struct cli *cli, int argc, char **argv)
 	int need = writes ? cli_need_root(cli, "mdev", dry_run) : EXIT_OK;
 	if (need != EXIT_OK)
 		return need;
+	/* the same lock as bind and sriov: an mdev's parent and group are theirs to change too */
+	if (writes && cli_lock(cli, timeout_ms) != EXIT_OK)
+		return EXIT_FAILED;
 	if (streq(sub, "create") && n == 3)
 		return mdev_create(cli, a[0], a[1], uuid, json);
 	if (streq(sub, "remove") && n == 2)

@@ -4,11 +4,14 @@
  * the VM tests.
  *   vfio-holder GROUP DEVICE   container, group, type1v2 IOMMU, device fd (the legacy model)
  *   vfio-holder --cdev NODE    /dev/vfio/devices/vfioX bound to an iommufd (the cdev model)
+ *   vfio-holder --flock FILE   flock FILE and write our pid into it, as a vfioadm run holding
+ *                              its run lock does (the minimal guest's busybox has no flock)
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -47,13 +50,27 @@ static int hold_cdev(const char *node)
 	return dev;
 }
 
+static int hold_flock(const char *path)
+{
+	char pid[16];
+	int n = snprintf(pid, sizeof(pid), "%d\n", getpid());
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0 || ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+		perror("vfio-holder: flock");
+		return -1;
+	}
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: vfio-holder GROUP DEVICE | vfio-holder --cdev NODE\n");
+		fprintf(stderr, "usage: vfio-holder GROUP DEVICE | vfio-holder --cdev NODE | vfio-holder --flock FILE\n");
 		return 2;
 	}
-	int dev = strcmp(argv[1], "--cdev") == 0 ? hold_cdev(argv[2]) : hold_group(argv[1], argv[2]);
+	int dev = strcmp(argv[1], "--cdev") == 0	? hold_cdev(argv[2]) :
+		  strcmp(argv[1], "--flock") == 0 ? hold_flock(argv[2]) :
+						    hold_group(argv[1], argv[2]);
 	if (dev < 0)
 		return 1;
 	printf("holding\n");

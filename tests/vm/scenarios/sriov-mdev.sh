@@ -94,4 +94,25 @@ check_exit "remove of a malformed UUID: exit 2" 2 vfioadm mdev remove nope
 check_exit "create on a parent that does not exist: exit 1" 1 vfioadm mdev create nosuch mtty-1
 check_exit "create with a parent that is a path: exit 2" 2 vfioadm mdev create ../mtty mtty-1
 is "$(vfioadm mdev list --json | jq length)" 0 "none of the bad calls created anything"
+
+# ---- mdev create/remove wait for another run's lock, as bind and sriov do ----
+mkdir -p /run/vfioadm && chmod 755 /run/vfioadm
+vfio-holder --flock /run/vfioadm/lock >/tmp/holder.out 2>&1 &
+locker=$!
+sleep 0.3
+vfioadm mdev create mtty mtty-1 --uuid $u --timeout 1 >/tmp/out 2>&1
+is "$?" 1 "mdev create while another run holds the lock: exit 1 after --timeout"
+grep -q "another vfioadm run (pid $locker) is changing devices" /tmp/out && ok "names the run holding the lock" ||
+	{ not_ok "names the run holding the lock"; sed 's/^/#   /' /tmp/out /tmp/holder.out; }
+check "nothing was created" test ! -e /sys/bus/mdev/devices/$u
+kill $locker; wait $locker 2>/dev/null
+check_exit "create once the lock is free" 0 vfioadm mdev create mtty mtty-1 --uuid $u
+vfio-holder --flock /run/vfioadm/lock >/tmp/holder.out 2>&1 &
+locker=$!
+sleep 0.3
+check_exit "mdev remove while the lock is held: exit 1" 1 vfioadm mdev remove $u --timeout 1
+check "the mdev is still there" test -e /sys/bus/mdev/devices/$u
+kill $locker; wait $locker 2>/dev/null
+check_exit "remove once the lock is free" 0 vfioadm mdev remove $u
+check_exit "mdev create --timeout 0: exit 2" 2 vfioadm mdev create mtty mtty-1 --timeout 0
 done_testing

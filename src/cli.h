@@ -69,6 +69,8 @@ int cli_json_one_arg(const char *cmd, const char *const *usage, const char *what
 		     char **argv, bool *json, const char **arg);
 /* --timeout SEC (0 < SEC <= 3600) into milliseconds. Returns EXIT_OK or EXIT_USAGE. */
 int cli_parse_timeout(const char *cmd, const char *arg, int *ms);
+/* How long a write command waits for another run's lock unless --timeout says otherwise. */
+#define CLI_LOCK_TIMEOUT_MS 10000
 /* Take vfioadm's run lock, waiting up to @timeout_ms; says who holds it when that runs out.
  * Returns EXIT_OK or EXIT_FAILED. */
 int cli_lock(struct cli *cli, int timeout_ms);

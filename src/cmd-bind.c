@@ -444,7 +444,7 @@ static int run_bind_like(struct cli *cli, int argc, char **argv, bool is_bind)
 		{ "help", no_argument, NULL, 'h' },         {},
 	};
 	const char *cmd = is_bind ? "bind" : "unbind";
-	struct change_opts co = { .lock_timeout_ms = 10000 };
+	struct change_opts co = { .lock_timeout_ms = CLI_LOCK_TIMEOUT_MS };
 	int c;
 	while ((c = getopt_long(argc, argv, "hfn", opts, NULL)) != -1) {
 		if (!is_bind && strchr("dgGS", c))

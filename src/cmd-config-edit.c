@@ -29,7 +29,7 @@ int cli_config_set(struct cli *cli, const char *section, const char *body, bool 
 	int need = locked ? EXIT_OK : cli_need_root(cli, "config", false);
 	if (need != EXIT_OK)
 		return need;
-	if (!locked && cli_lock(cli, 10000) != EXIT_OK)
+	if (!locked && cli_lock(cli, CLI_LOCK_TIMEOUT_MS) != EXIT_OK)
 		return EXIT_FAILED;
 	int r = vfioadm_config_edit(cli->ctx, section, body, &err);
 	if (!locked)

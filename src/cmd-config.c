@@ -206,7 +206,7 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },    { "help", no_argument, NULL, 'h' },    {},
 	};
 	bool dry_run = false, json = false;
-	int timeout_ms = 10000, wait_ms = 0, c;
+	int timeout_ms = CLI_LOCK_TIMEOUT_MS, wait_ms = 0, c;
 	while ((c = getopt_long(argc, argv, "hn", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {

@@ -179,7 +179,7 @@ static int run_mdev(struct cli *cli, int argc, char **argv)
 	};
 	const char *uuid = NULL;
 	bool force = false, json = false, dry_run = false;
-	int c, timeout_ms = 10000;
+	int c, timeout_ms = CLI_LOCK_TIMEOUT_MS;
 	while ((c = getopt_long(argc, argv, "hf", opts, NULL)) != -1) {
 		switch (c) {
 		case 'u': uuid = optarg; break;

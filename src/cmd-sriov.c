@@ -176,7 +176,7 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 		vfioadm_set_action_fn(cli->ctx, print_sriov_action, NULL);
 		printf("%s (dry run: nothing is written)\n", pf);
 	}
-	if (cli_lock(cli, so.timeout_ms ? so.timeout_ms : 10000) != EXIT_OK)
+	if (cli_lock(cli, so.timeout_ms ? so.timeout_ms : CLI_LOCK_TIMEOUT_MS) != EXIT_OK)
 		return EXIT_FAILED;
 	struct vfioadm_sriov_outcome o;
 	int r = vfioadm_sriov_set(cli->ctx, pf, &so, &o);

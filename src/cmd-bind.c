@@ -179,6 +179,8 @@ static void print_action(void *data, const char *verb, const char *path, const c
 		fprintf(f, "  remove %s\n", path);
 	else if (streq(verb, "assume"))
 		fprintf(f, "  (driver name '%s' assumed: the module is not loaded yet)\n", path);
+	else if (streq(verb, "hook"))
+		fprintf(f, "  run hook %s %s\n", path, value);
 }
 
 /* Report one device's failure; returns its exit code. */
@@ -202,14 +204,21 @@ static int report_failure(struct cli *cli, const char *cmd, int r, struct vfioad
 	}
 	if (!o->changed && !o->reason[0])
 		return cli_match_error(cli, o->bdf, r, mo);
-	cli_error("%s: %s failed: %s%s%s", o->bdf, cmd, cli_strerror(r), o->reason[0] ? "; kernel: " : "", o->reason);
+	if (o->hook_failed) /* the hook's words, not the kernel's */
+		cli_error("%s: %s failed: %s", o->bdf, cmd, o->reason);
+	else
+		cli_error("%s: %s failed: %s%s%s", o->bdf, cmd, cli_strerror(r), o->reason[0] ? "; kernel: " : "",
+			  o->reason);
 	if (o->rolled_back)
 		cli_error("%s: rolled back: on %s again, driver_override as before", o->bdf,
 			  o->prev_driver[0] ? o->prev_driver : "no driver");
 	else if (o->changed)
 		cli_error("%s: could not restore its previous state; 'vfioadm check %s' and 'vfioadm unbind %s' "
 			  "will show and retry", o->bdf, o->bdf, o->bdf);
-	return EXIT_FAILED;
+	else
+		cli_error("%s: nothing changed", o->bdf);
+	/* a hook another user may change is the configuration's fault, as for vfioadm.conf */
+	return o->hook_failed && r == -EPERM ? EXIT_USAGE : EXIT_FAILED;
 }
 
 /* After binding: is the group usable now? Say what remains. */
@@ -270,6 +279,8 @@ static struct json_object *json_outcome(const struct vfioadm_outcome *o, bool ok
 	json_object_object_add(j, "previous_driver", o->prev_driver[0] ? json_object_new_string(o->prev_driver) : NULL);
 	json_object_object_add(j, "rolled_back", json_object_new_boolean(o->rolled_back));
 	json_object_object_add(j, "reason", o->reason[0] ? json_object_new_string(o->reason) : NULL);
+	json_object_object_add(j, "hook_failed", json_object_new_boolean(o->hook_failed));
+	json_object_object_add(j, "warning", o->warning[0] ? json_object_new_string(o->warning) : NULL);
 	json_object_object_add(j, "refused", json_report_array(o->refusal));
 	return j;
 }
@@ -303,6 +314,8 @@ static void one_done(void *data, size_t index, int r, struct vfioadm_outcome *o)
 		return;
 	}
 	int c = r < 0 ? report_failure(run->cli, run->cmd, r, o, &co->b.match) : EXIT_OK;
+	if (o->warning[0])
+		cli_warn("%s: %s", o->bdf, o->warning);
 	if (c == EXIT_OK) {
 		run->ok++;
 		if (!o->changed)

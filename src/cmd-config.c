@@ -178,12 +178,14 @@ static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_
 	r = a->kind == VFIOADM_ACT_BIND ? vfioadm_bind(cli->ctx, a->target, &b, &o)
 					: vfioadm_unbind(cli->ctx, a->target, &b, &o);
 	if (r < 0) {
-		snprintf(why, size, "%s%s%s%s", cli_strerror(r), o.reason[0] ? ": " : "", o.reason,
-			 o.rolled_back ? " (rolled back)" : "");
+		snprintf(why, size, "%s%s%s%s", o.hook_failed ? "" : cli_strerror(r),
+			 o.reason[0] && !o.hook_failed ? ": " : "", o.reason, o.rolled_back ? " (rolled back)" : "");
 		for (size_t i = 0; o.refusal && i < o.refusal->n; i++)
 			print_blocker(&o.refusal->v[i], -1);
 	}
-	int code = r == -EBUSY ? EXIT_REFUSED : r < 0 ? EXIT_FAILED : EXIT_OK;
+	if (o.warning[0])
+		cli_warn("%s: %s", a->target, o.warning);
+	int code = r == -EBUSY ? EXIT_REFUSED : o.hook_failed && r == -EPERM ? EXIT_USAGE : r < 0 ? EXIT_FAILED : EXIT_OK;
 	vfioadm_outcome_done(&o);
 	return code;
 }
@@ -196,6 +198,8 @@ static void print_apply_action(void *data _unused_, const char *verb, const char
 		printf("    load module %s\n", path);
 	else if (streq(verb, "bind-vf"))
 		printf("    bind the new VF %s to %s\n", path, value);
+	else if (streq(verb, "hook"))
+		printf("    run hook %s %s\n", path, value);
 }
 
 static int run_apply(struct cli *cli, int argc, char **argv)

@@ -249,7 +249,7 @@ static void log_to_stderr(void *data, int priority, const char *msg)
 	if (priority >= VFIOADM_LOG_DEBUG && !cli->verbose)
 		return;
 	fprintf(stderr, "vfioadm: %s", priority <= VFIOADM_LOG_ERR ? "" :
-		priority == VFIOADM_LOG_WARNING ? "warning: " : "debug: ");
+		priority == VFIOADM_LOG_WARNING ? "warning: " : priority == VFIOADM_LOG_INFO ? "" : "debug: ");
 	cli_fputs_escaped(msg, stderr);
 	fputc('\n', stderr);
 }

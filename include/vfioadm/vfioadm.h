@@ -28,7 +28,11 @@ struct vfioadm_device;
 
 /* ---- context ---------------------------------------------------------------------- */
 
-enum vfioadm_log_priority { VFIOADM_LOG_ERR = 3, VFIOADM_LOG_WARNING = 4, VFIOADM_LOG_DEBUG = 7 };
+enum vfioadm_log_priority {
+	VFIOADM_LOG_ERR = 3, VFIOADM_LOG_WARNING = 4,
+	VFIOADM_LOG_INFO = 6, /* what a hook printed, one line each */
+	VFIOADM_LOG_DEBUG = 7
+};
 typedef void (*vfioadm_log_fn)(void *data, int priority, const char *msg);
 
 /*
@@ -356,6 +360,8 @@ struct vfioadm_outcome {
 	bool changed;                       /* false: already in the wanted state */
 	bool rolled_back;                   /* a failure was undone */
 	char reason[256];                   /* the kernel's own words when a probe failed */
+	bool hook_failed;                   /* reason is a hook's (vfioadm-hooks(7)), not the kernel's */
+	char warning[256];                  /* done (or rolled back), but a post-release hook failed */
 	struct vfioadm_report *refusal;     /* why it was refused (with -EBUSY) */
 	int iommu_group;                    /* the function's group, -1 none */
 };

@@ -366,22 +366,59 @@ static int bind_prepare(struct txn *t)
 	return 1;
 }
 
+/* ---- hooks ---- */
+
+static int run_hooks(struct txn *t, enum hook_stage stage, const char *reason, char *why, size_t size)
+{
+	const struct vfioadm_device_info *i = t->i;
+	bool vf = i->sriov.role == VFIOADM_SRIOV_VF;
+	struct hook_facts f = {
+		.reason = reason, .bdf = t->o.bdf, .vfio_driver = t->bind ? t->o.driver : i->driver,
+		.host_driver = t->j.orig_driver, .pf = vf ? i->sriov.pf : NULL,
+		.vf_index = vf ? vf_index_of(t->ctx, i->sriov.pf, t->o.bdf) : -1,
+		.vendor = i->ids.vendor, .device = i->ids.device, .iommu_group = i->iommu_group,
+	};
+	return hooks_run(t->ctx, stage, &f, why, size);
+}
+
+/* A hook's failure is the outcome's reason (not the kernel's words) */
+static int hooks_or_fail(struct txn *t, enum hook_stage stage, const char *reason)
+{
+	int r = run_hooks(t, stage, reason, t->o.reason, sizeof(t->o.reason));
+	t->o.hook_failed = r < 0;
+	return r;
+}
+
+/* The bind did not happen: the hooks that set it up at pre-bind undo it at post-release. A
+ * failure here changes nothing more; it is said as a warning. */
+static int hooks_undo(struct txn *t, int err)
+{
+	run_hooks(t, HOOK_POST_RELEASE, "rollback", t->o.warning, sizeof(t->o.warning));
+	return err;
+}
+
 static int bind_execute(struct txn *t)
 {
-	int r = journal_write(t->ctx, &t->j);
+	/* before anything is written: a failing pre-bind hook leaves the device untouched */
+	int r = hooks_or_fail(t, HOOK_PRE_BIND, "bind");
 	if (r < 0)
-		return r;
+		return hooks_undo(t, r);
+	if ((r = journal_write(t->ctx, &t->j)) < 0)
+		return hooks_undo(t, r);
 	t->o.changed = true;
 	test_pause(t, "journal");
 	int kmsg = kmsg_mark(t);
 	r = bind_steps(t);
 	if (r >= 0) {
 		strcpy(t->j.state, "bound");
-		return journal_write(t->ctx, &t->j);
+		if ((r = journal_write(t->ctx, &t->j)) < 0)
+			return r;
+		if ((r = hooks_or_fail(t, HOOK_POST_BIND, "bind")) >= 0)
+			return 0;
 	}
 	if (!t->o.reason[0])
 		kmsg_reason(t, kmsg);
-	return roll_back(t, r);
+	return hooks_undo(t, roll_back(t, r));
 }
 
 /* ---- unbind ---- */
@@ -460,8 +497,8 @@ static int unbind_execute(struct txn *t)
 {
 	struct vfioadm_outcome *o = &t->o;
 	const struct vfioadm_device_info *i = t->i;
-	int r = journal_release(t);
-	if (r < 0)
+	int r = hooks_or_fail(t, HOOK_PRE_RELEASE, "release"); /* nothing changed yet when it fails */
+	if (r < 0 || (r = journal_release(t)) < 0)
 		return r;
 	o->changed = true;
 	test_pause(t, "journal");
@@ -472,8 +509,13 @@ static int unbind_execute(struct txn *t)
 	} else {
 		r = give_to_default_driver(t);
 	}
-	if (r >= 0)
-		return journal_remove(t->ctx, o->bdf);
+	if (r >= 0) {
+		if ((r = journal_remove(t->ctx, o->bdf)) < 0)
+			return r;
+		/* released: a hook failing now cannot undo that, it is said as a warning */
+		run_hooks(t, HOOK_POST_RELEASE, "release", o->warning, sizeof(o->warning));
+		return 0;
+	}
 	if (r == -ETIMEDOUT && !unstuck(t->lane, o->bdf, 0))
 		snprintf(o->reason, sizeof(o->reason), "unbinding from %s did not finish in %d ms: the device "
 			 "is still in use (a VFIO user has it open); the kernel finishes once it is closed",

@@ -74,6 +74,29 @@ const char *journal_fault(int r);
 /* Parse a journal's text (exposed for the unit tests and the fuzzer). */
 int journal_parse(const char *text, struct journal *ret);
 
+/* ---- txn/hooks.c: the vendor hooks in /etc/vfioadm/hooks.d ---- */
+enum hook_stage { HOOK_PRE_BIND, HOOK_POST_BIND, HOOK_PRE_RELEASE, HOOK_POST_RELEASE };
+const char *hook_stage_name(enum hook_stage s);
+/* What a hook is told, as VFIOADM_* variables (vfioadm-hooks(7)) */
+struct hook_facts {
+	const char *reason;          /* "bind", "release", "rollback" (undo what pre-bind set up) */
+	const char *bdf;
+	const char *vfio_driver;     /* the VFIO driver chosen, or being released */
+	const char *host_driver;     /* the host driver it was on / goes back to, "" none */
+	const char *pf;              /* a VF's PF, else NULL */
+	int vf_index;                /* a VF's index on its PF, else -1 */
+	uint32_t vendor, device;
+	int iommu_group;             /* -1 none */
+};
+#define HOOK_TIMEOUT_MS 30000        /* each hook's; VFIOADM_HOOK_TIMEOUT=SEC overrides */
+/* Run the stage's hooks in name order, each in a clean room, until one fails. All are checked
+ * first: one that another user owns or may write, or a link, refuses them all (-EPERM).
+ * Returns 0; -EPERM, -ECHILD (a hook failed), -ETIMEDOUT (killed), -errno, with @why. In a
+ * dry run each is narrated, none run. */
+int hooks_run(struct vfioadm_ctx *ctx, enum hook_stage stage, const struct hook_facts *f, char *why, size_t size);
+/* Which virtfnN of @pf is @bdf: N, or -1 */
+int vf_index_of(struct vfioadm_ctx *ctx, const char *pf, const char *bdf);
+
 /* ---- txn/bind.c: one transaction, in two halves so that txn/batch.c can overlap many ---- */
 struct txn {
 	struct vfioadm_ctx *ctx;

@@ -1,10 +1,28 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A tiny TAP producer for the unit tests (meson's `protocol: 'tap'` reads it). */
 #pragma once
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
+
+/* A description may quote hostile input (a newline in a BDF): one TAP line
+ * per test, so control characters print as '?'. */
+__attribute__((format(printf, 1, 2)))
+static inline void tap_describe(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	for (char *c = line; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	printf("%s\n", line);
+}
 
 /* Evaluates cond exactly once: it may have side effects. */
 #define ok(cond, ...) do { \
@@ -12,8 +30,7 @@ static int tap_n, tap_failed;
 		tap_n++; \
 		if (_pass) { printf("ok %d - ", tap_n); } \
 		else { tap_failed++; printf("not ok %d - ", tap_n); } \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
+		tap_describe(__VA_ARGS__); \
 		if (!_pass) printf("#   at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
 	} while (0)
 

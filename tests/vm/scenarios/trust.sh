@@ -97,6 +97,39 @@ grep -q "refusing to write /etc/vfioadm.d/50-vfioadm.conf" /tmp/out && ok "says 
 check "nothing was written" test ! -e /etc/vfioadm.d/50-vfioadm.conf
 chmod 755 /etc/vfioadm.d
 
+# ---- a hook the user planted, owns or may write is never run (it would run as root) ----
+H=/etc/vfioadm/hooks.d
+mkdir -p $H; chmod 755 /etc/vfioadm $H
+printf '#!/bin/sh\ntouch /tmp/hook-ran\n' >/tmp/user-hook; chown nobody /tmp/user-hook; chmod 755 /tmp/user-hook
+refused_hook() { # DESC MESSAGE-PART
+	rm -f /tmp/hook-ran
+	vfioadm bind $nic >/tmp/out 2>&1
+	is "$?:$(state)" "2:e1000e:(null)" "$1: bind refused, exit 2, the NIC untouched"
+	grep -q "$2" /tmp/out && ok "$1: names the hook and the fix" || { not_ok "$1: names the hook and the fix"; sed 's/^/#   /' /tmp/out; }
+	check "$1: it did not run" test ! -e /tmp/hook-ran
+}
+cp /tmp/user-hook $H/50-user; chown nobody $H/50-user
+refused_hook "a hook owned by the user" "the hook $H/50-user is owned by another user (chown root)"
+chown root $H/50-user; chmod 757 $H/50-user
+refused_hook "a hook the user may write" "the hook $H/50-user is writable by every user (chmod go-w)"
+chmod 646 $H/50-user
+refused_hook "a hook the user may write, not yet executable" "the hook $H/50-user is writable by every user"
+chmod 644 $H/50-user; rm -f /tmp/hook-ran
+check_exit "root's own hook without the x bit is disabled: bind works" 0 vfioadm bind $nic
+check "and it did not run" test ! -e /tmp/hook-ran
+check_exit "unbind" 0 vfioadm unbind $nic
+rm $H/50-user; ln -s /tmp/user-hook $H/50-user
+refused_hook "a link to the user's file" "the hook $H/50-user is a symbolic link"
+rm $H/50-user; chown nobody $H
+refused_hook "hooks.d owned by the user" "the directory $H is owned by another user"
+chown root $H; chmod 777 $H
+refused_hook "hooks.d writable by everyone" "the directory $H is writable by every user"
+chmod 755 $H
+rm -f /tmp/hook-ran
+check_exit "with the user's hook gone, bind works" 0 vfioadm bind $nic
+check "and ran no hook" test ! -e /tmp/hook-ran
+check_exit "unbind" 0 vfioadm unbind $nic
+
 # ---- an unprivileged user: reads work, writes stop before trying ----
 check_exit "list as the user" 0 runuser -u nobody -- vfioadm list
 check_exit "show as the user" 0 runuser -u nobody -- vfioadm show $nic

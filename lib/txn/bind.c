@@ -371,11 +371,9 @@ static int bind_prepare(struct txn *t)
 static int run_hooks(struct txn *t, enum hook_stage stage, const char *reason, char *why, size_t size)
 {
 	const struct vfioadm_device_info *i = t->i;
-	bool vf = i->sriov.role == VFIOADM_SRIOV_VF;
 	struct hook_facts f = {
 		.reason = reason, .bdf = t->o.bdf, .vfio_driver = t->bind ? t->o.driver : i->driver,
-		.host_driver = t->j.orig_driver, .pf = vf ? i->sriov.pf : NULL,
-		.vf_index = vf ? vf_index_of(t->ctx, i->sriov.pf, t->o.bdf) : -1,
+		.host_driver = t->j.orig_driver, .pf = i->sriov.role == VFIOADM_SRIOV_VF ? i->sriov.pf : NULL,
 		.vendor = i->ids.vendor, .device = i->ids.device, .iommu_group = i->iommu_group,
 	};
 	return hooks_run(t->ctx, stage, &f, why, size);

@@ -155,7 +155,23 @@ struct hook_env {
 	char *envp[ENV_MAX + 2];
 };
 
-static void env_build(struct hook_env *e, enum hook_stage stage, const struct hook_facts *f)
+/* Which of its PF's VFs @bdf is, as the PF's snapshot lists them: the index, or -1 */
+static int vf_index(struct vfioadm_ctx *ctx, const char *pf, const char *bdf)
+{
+	struct vfioadm_device *d;
+	if (vfioadm_device_read(ctx, pf, VFIOADM_FILL_BASIC, &d) < 0)
+		return -1;
+	const struct vfioadm_device_info *i = vfioadm_device_get_info(d);
+	int index = -1;
+	for (size_t n = 0; n < i->sriov.n_vfs && index < 0; n++)
+		if (streq(i->sriov.vfs[n], bdf))
+			index = (int)n;
+	vfioadm_device_free(d);
+	return index;
+}
+
+/* Only when there are hooks to run: a bind without hooks reads nothing more */
+static void env_build(struct vfioadm_ctx *ctx, struct hook_env *e, enum hook_stage stage, const struct hook_facts *f)
 {
 	size_t n = 0;
 #define ENV(...) snprintf(e->buf[n], sizeof(e->buf[n]), __VA_ARGS__), e->envp[n] = e->buf[n], n++
@@ -172,8 +188,9 @@ static void env_build(struct hook_env *e, enum hook_stage stage, const struct ho
 		ENV("VFIOADM_IOMMU_GROUP=%d", f->iommu_group);
 	if (f->pf && f->pf[0]) {
 		ENV("VFIOADM_PF=%s", f->pf);
-		if (f->vf_index >= 0)
-			ENV("VFIOADM_VF_INDEX=%d", f->vf_index);
+		int index = vf_index(ctx, f->pf, f->bdf);
+		if (index >= 0)
+			ENV("VFIOADM_VF_INDEX=%d", index);
 	}
 #undef ENV
 	e->envp[n] = NULL;
@@ -317,7 +334,7 @@ int hooks_run(struct vfioadm_ctx *ctx, enum hook_stage stage, const struct hook_
 	int r = hooks_list(ctx, l, why, size);
 	struct hook_env env;
 	if (r == 0 && l->n)
-		env_build(&env, stage, f);
+		env_build(ctx, &env, stage, f);
 	int timeout = hook_timeout_ms();
 	for (size_t i = 0; r == 0 && i < l->n; i++) {
 		char path[VFIOADM_PATH_MAX];
@@ -335,21 +352,4 @@ int hooks_run(struct vfioadm_ctx *ctx, enum hook_stage stage, const struct hook_
 	}
 	free(l);
 	return r;
-}
-
-int vf_index_of(struct vfioadm_ctx *ctx, const char *pf, const char *bdf)
-{
-	char path[96];
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", pf);
-	_cleanup_close_ int dfd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
-	/* the kernel makes virtfn0..numvfs-1 (at most 65535): the first one missing ends the walk */
-	for (int i = 0; dfd >= 0 && i < 65536; i++) {
-		char name[24], vf[VFIOADM_BDF_MAX];
-		snprintf(name, sizeof(name), "virtfn%d", i);
-		if (link_basename(dfd, name, vf, sizeof(vf)) < 0)
-			break;
-		if (streq(vf, bdf))
-			return i;
-	}
-	return -1;
 }

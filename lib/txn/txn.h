@@ -83,8 +83,7 @@ struct hook_facts {
 	const char *bdf;
 	const char *vfio_driver;     /* the VFIO driver chosen, or being released */
 	const char *host_driver;     /* the host driver it was on / goes back to, "" none */
-	const char *pf;              /* a VF's PF, else NULL */
-	int vf_index;                /* a VF's index on its PF, else -1 */
+	const char *pf;              /* a VF's PF, else NULL (its index is looked up when hooks run) */
 	uint32_t vendor, device;
 	int iommu_group;             /* -1 none */
 };
@@ -94,8 +93,6 @@ struct hook_facts {
  * Returns 0; -EPERM, -ECHILD (a hook failed), -ETIMEDOUT (killed), -errno, with @why. In a
  * dry run each is narrated, none run. */
 int hooks_run(struct vfioadm_ctx *ctx, enum hook_stage stage, const struct hook_facts *f, char *why, size_t size);
-/* Which virtfnN of @pf is @bdf: N, or -1 */
-int vf_index_of(struct vfioadm_ctx *ctx, const char *pf, const char *bdf);
 
 /* ---- txn/bind.c: one transaction, in two halves so that txn/batch.c can overlap many ---- */
 struct txn {

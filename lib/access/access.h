@@ -93,6 +93,8 @@ enum trust_fault { TRUST_OK, TRUST_FOREIGN_OWNER, TRUST_WORLD_WRITABLE, TRUST_GR
 struct stat;
 enum trust_fault trust_fault(const struct stat *st, uid_t euid);
 const char *trust_fault_words(enum trust_fault f);
+/* Non-empty, shorter than @max, only [A-Za-z0-9_-]: a driver name, run-parts(8)'s hook names */
+bool plain_name_valid(const char *name, size_t max);
 
 /* ---- access/root.c: the only place that turns a path into an fd ---- */
 

@@ -121,16 +121,21 @@ EXPORT int vfioadm_class_from_short_name(const char *name)
 	return -EINVAL;
 }
 
-EXPORT bool vfioadm_driver_name_valid(const char *name)
+bool plain_name_valid(const char *name, size_t max)
 {
 	size_t n = name ? strlen(name) : 0;
-	if (n == 0 || n >= VFIOADM_NAME_MAX)
+	if (n == 0 || n >= max)
 		return false;
 	for (const char *p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		      *p == '_' || *p == '-'))
 			return false;
 	return true;
+}
+
+EXPORT bool vfioadm_driver_name_valid(const char *name)
+{
+	return plain_name_valid(name, VFIOADM_NAME_MAX);
 }
 
 void module_normalize(const char *in, char out[VFIOADM_NAME_MAX])

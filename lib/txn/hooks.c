@@ -35,19 +35,6 @@ const char *hook_stage_name(enum hook_stage s)
 	return stage_names[s];
 }
 
-/* run-parts(8)'s rule, so that hook.dpkg-old, hook~ and .hook are not hooks */
-static bool hook_name_valid(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0 || n >= HOOK_NAME_MAX)
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '_' || *p == '-'))
-			return false;
-	return true;
-}
-
 struct hook_list {
 	size_t n;
 	char names[MAX_HOOKS][HOOK_NAME_MAX];
@@ -130,7 +117,8 @@ static int hooks_list(struct vfioadm_ctx *ctx, struct hook_list *l, char *why, s
 	}
 	int r = 0;
 	for (struct dirent *e; r >= 0 && (e = readdir(d));) {
-		if (!hook_name_valid(e->d_name))
+		/* run-parts(8)'s rule, so that hook.dpkg-old, hook~ and .hook are not hooks */
+		if (!plain_name_valid(e->d_name, HOOK_NAME_MAX))
 			continue;
 		if ((r = hook_entry(dirfd(d), e->d_name, why, size)) <= 0)
 			continue;

@@ -2,6 +2,7 @@
 /* What the vfioadm command files share: exit codes, the command table entry, output. */
 #pragma once
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -52,6 +53,12 @@ void cli_fputs_escaped(const char *text, FILE *f);
 void cli_printf_escaped(FILE *f, const char *fmt, ...) _printf_(2, 3);
 /* strerror(-r), with vfioadm's words where the libc's would mislead (EXDEV under --root) */
 const char *cli_strerror(int r);
+/* A bind or release that failed because a hook another user may change was refused: that is
+ * the configuration's fault (as for vfioadm.conf), so bad input, not a failure. */
+static inline bool cli_hook_untrusted(int r, const struct vfioadm_outcome *o)
+{
+	return o->hook_failed && r == -EPERM;
+}
 
 /* Messages: one line each, on stderr, prefixed with the program name; what they quote is
  * escaped (cli_fputs_escaped). */

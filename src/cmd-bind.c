@@ -217,8 +217,7 @@ static int report_failure(struct cli *cli, const char *cmd, int r, struct vfioad
 			  "will show and retry", o->bdf, o->bdf, o->bdf);
 	else
 		cli_error("%s: nothing changed", o->bdf);
-	/* a hook another user may change is the configuration's fault, as for vfioadm.conf */
-	return o->hook_failed && r == -EPERM ? EXIT_USAGE : EXIT_FAILED;
+	return cli_hook_untrusted(r, o) ? EXIT_USAGE : EXIT_FAILED;
 }
 
 /* After binding: is the group usable now? Say what remains. */

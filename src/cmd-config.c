@@ -185,7 +185,7 @@ static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_
 	}
 	if (o.warning[0])
 		cli_warn("%s: %s", a->target, o.warning);
-	int code = r == -EBUSY ? EXIT_REFUSED : o.hook_failed && r == -EPERM ? EXIT_USAGE : r < 0 ? EXIT_FAILED : EXIT_OK;
+	int code = r == -EBUSY ? EXIT_REFUSED : cli_hook_untrusted(r, &o) ? EXIT_USAGE : r < 0 ? EXIT_FAILED : EXIT_OK;
 	vfioadm_outcome_done(&o);
 	return code;
 }

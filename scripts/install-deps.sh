@@ -5,7 +5,7 @@ set -euo pipefail
 SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
 pkgs=(
 	# build
-	gcc pkg-config meson ninja-build libkmod-dev libjson-c-dev libpci-dev libinih-dev pci.ids
+	gcc pkg-config meson ninja-build libkmod-dev libjson-c-dev libpci-dev libinih-dev libmnl-dev pci.ids
 	# tests
 	jq valgrind kmod pciutils
 	# CDI specs validated against the CDI project's schema (../shared/cdi), YAML read back

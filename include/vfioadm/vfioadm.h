@@ -457,6 +457,71 @@ void vfioadm_sriov_outcome_done(struct vfioadm_sriov_outcome *o);
 int vfioadm_sriov_set(struct vfioadm_ctx *ctx, const char *pf, const struct vfioadm_sriov_opts *opts,
 		      struct vfioadm_sriov_outcome *o);
 
+/* ---- VF provisioning (lib/access/vf-attrs.c, lib/cap/vf.c) --------------------------- */
+
+/* What a VF is set up with before its VFIO driver probes: rtnetlink VF attributes on the PF's
+ * netdev (ip-link(8) "vf N …") and devlink port-function attributes of the VF's port on the
+ * PF's devlink instance (devlink-port(8) "function set …"). @set says which fields count. */
+enum vfioadm_vf_attr {
+	VFIOADM_VF_MAC = 1u << 0,         /* rtnetlink */
+	VFIOADM_VF_VLAN = 1u << 1,        /* vlan, qos, vlan_proto */
+	VFIOADM_VF_TRUST = 1u << 2,
+	VFIOADM_VF_SPOOFCHK = 1u << 3,
+	VFIOADM_VF_LINK_STATE = 1u << 4,
+	VFIOADM_VF_MIN_TX_RATE = 1u << 5,
+	VFIOADM_VF_MAX_TX_RATE = 1u << 6,
+	VFIOADM_VF_QUERY_RSS = 1u << 7,
+	VFIOADM_VF_HW_ADDR = 1u << 8,     /* devlink port function */
+	VFIOADM_VF_ROCE = 1u << 9,
+	VFIOADM_VF_MIGRATABLE = 1u << 10,
+	VFIOADM_VF_IPSEC_CRYPTO = 1u << 11,
+	VFIOADM_VF_IPSEC_PACKET = 1u << 12,
+	VFIOADM_VF_MAX_IO_EQS = 1u << 13,
+};
+#define VFIOADM_VF_RTNL_ATTRS 0x00ffu
+#define VFIOADM_VF_DEVLINK_ATTRS 0x3f00u
+struct vfioadm_vf_attrs {
+	unsigned set;                       /* VFIOADM_VF_* */
+	uint8_t mac[6], hw_addr[6];
+	uint16_t vlan;                      /* 0: none */
+	uint8_t qos;
+	uint16_t vlan_proto;                /* 0x8100 (802.1Q) or 0x88a8 (802.1ad) */
+	bool trust, spoofchk, query_rss;
+	uint8_t link_state;                 /* 0 auto, 1 enable, 2 disable */
+	uint32_t min_tx_rate, max_tx_rate;  /* Mbit/s, 0: no limit */
+	bool roce, migratable, ipsec_crypto, ipsec_packet;
+	uint32_t max_io_eqs;
+};
+/* "mac=02:00:00:00:00:01,vlan=5,trust=on,migratable=on" (vfioadm-sriov(8)). -EINVAL with @err. */
+int vfioadm_vf_attrs_parse(const char *spec, struct vfioadm_vf_attrs *ret, char *err, size_t size);
+/* One KEY=VALUE into @a (a [vf PF N] key). -EINVAL with @err. */
+int vfioadm_vf_attr_set(struct vfioadm_vf_attrs *a, const char *key, const char *value, char *err, size_t size);
+/* @into takes every attribute @from sets */
+void vfioadm_vf_attrs_merge(struct vfioadm_vf_attrs *into, const struct vfioadm_vf_attrs *from);
+/* The attributes set, as parse() reads them, in a fixed order: length, or -ENOSPC. */
+int vfioadm_vf_attrs_format(const struct vfioadm_vf_attrs *a, char *buf, size_t size);
+/* Each attribute set, as KEY and VALUE text, in the same order */
+void vfioadm_vf_attrs_each(const struct vfioadm_vf_attrs *a, void (*fn)(void *data, const char *key, const char *value),
+			   void *data);
+/* Does @have hold every attribute @want sets, with the same value? */
+bool vfioadm_vf_attrs_equal(const struct vfioadm_vf_attrs *want, const struct vfioadm_vf_attrs *have);
+/*
+ * vfioadm_vf_attrs_get: VF @vf of PF @pf as the kernel reports it now: IFLA_VFINFO_LIST of the
+ * PF's netdev and the port function of the devlink port whose PCI VF number is @vf. ret->set
+ * says what the PF's drivers report. Returns 0; -ENODEV the PF has neither a netdev nor a
+ * devlink instance; -ENOENT no VF @vf; -EROFS under --root; -errno, with @why.
+ */
+int vfioadm_vf_attrs_get(struct vfioadm_ctx *ctx, const char *pf, unsigned vf, struct vfioadm_vf_attrs *ret,
+			 char *why, size_t size);
+/*
+ * vfioadm_vf_attrs_set: change what @want sets, rtnetlink first, then devlink (narrated; a
+ * no-op in a dry run). Returns 0; -ENODEV no netdev (for rtnetlink attributes) or no devlink
+ * port for the VF (for port-function ones); -EOPNOTSUPP the driver has no such operation;
+ * -errno, with @why holding the kernel's extack message.
+ */
+int vfioadm_vf_attrs_set(struct vfioadm_ctx *ctx, const char *pf, unsigned vf, const struct vfioadm_vf_attrs *want,
+			 char *why, size_t size);
+
 /* ---- mediated devices (lib/cap/mdev.c) ---------------------------------------------- */
 
 #define VFIOADM_UUID_LEN 37

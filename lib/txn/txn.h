@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <libmnl/libmnl.h>
+
 #include "choice/choice.h"
 
 /* Where a transaction's writes go (txn/writer.c): a socket to a writer helper, a write it
@@ -73,6 +75,24 @@ bool journal_in_flight(const struct journal *j);
 const char *journal_fault(int r);
 /* Parse a journal's text (exposed for the unit tests and the fuzzer). */
 int journal_parse(const char *text, struct journal *ret);
+
+/* ---- txn/netlink.c: one netlink socket (libmnl), a request at a time ---- */
+struct nl {
+	struct mnl_socket *sock;
+	unsigned portid, seq;
+	char buf[16384];                /* requests are built in it; replies land in it */
+};
+int nl_open(struct nl *n, int bus);
+void nl_close(struct nl *n);
+/* A request in n->buf (NLM_F_REQUEST | NLM_F_ACK | @flags); attributes go after it */
+struct nlmsghdr *nl_request(struct nl *n, uint16_t type, uint16_t flags);
+struct nlmsghdr *nl_genl_request(struct nl *n, uint16_t family, uint8_t cmd, uint16_t flags);
+/* Send @req, hand each reply to @fn (a negative return stops), until the ack or the dump's
+ * end: 0, or -errno with the kernel's extack message in @why (when it gave one). */
+typedef int (*nl_reply_fn)(const struct nlmsghdr *h, void *data);
+int nl_talk(struct nl *n, struct nlmsghdr *req, nl_reply_fn fn, void *data, char *why, size_t size);
+/* A generic netlink family's id by name: 0, -ENOENT (not in this kernel), -errno */
+int nl_genl_family(struct nl *n, const char *name, uint16_t *ret);
 
 /* ---- txn/hooks.c: the vendor hooks in /etc/vfioadm/hooks.d ---- */
 enum hook_stage { HOOK_PRE_BIND, HOOK_POST_BIND, HOOK_PRE_RELEASE, HOOK_POST_RELEASE };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A VFIO variant driver for QEMU's edu device (1234:11e8), built on vfio_pci_core, for
- * vfioadm's real-kernel tests. The including file defines EDU_DRV_NAME and EDU_ID_TABLE.
+ * vfioadm's real-kernel tests. The including file defines EDU_DRV_NAME and EDU_ID_TABLE, and
+ * may define EDU_PROBE_GATE(pdev): an errno that refuses the device before anything else.
  *
  * Module parameters make it a fault injector:
  *   fail_probe=N      probe returns -N (an errno) before touching the device
@@ -66,6 +67,11 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		msleep(probe_delay_ms);
 	if (fail_probe)
 		return -abs(fail_probe);
+#ifdef EDU_PROBE_GATE
+	ret = EDU_PROBE_GATE(pdev);
+	if (ret)
+		return ret;
+#endif
 	vdev = vfio_alloc_device(vfio_pci_core_device, vdev, &pdev->dev, &edu_vfio_ops);
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);

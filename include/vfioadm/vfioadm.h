@@ -457,7 +457,7 @@ void vfioadm_sriov_outcome_done(struct vfioadm_sriov_outcome *o);
 int vfioadm_sriov_set(struct vfioadm_ctx *ctx, const char *pf, const struct vfioadm_sriov_opts *opts,
 		      struct vfioadm_sriov_outcome *o);
 
-/* ---- VF provisioning (lib/access/vf-attrs.c, lib/cap/vf.c) --------------------------- */
+/* ---- VF provisioning (lib/access/vf-attrs.c, lib/txn/vf.c) --------------------------- */
 
 /* What a VF is set up with before its VFIO driver probes: rtnetlink VF attributes on the PF's
  * netdev (ip-link(8) "vf N …") and devlink port-function attributes of the VF's port on the

@@ -99,7 +99,7 @@ static int bad(char *err, size_t size, const char *key, const char *value, const
 	return -EINVAL;
 }
 
-int vfioadm_vf_attr_set(struct vfioadm_vf_attrs *a, const char *key, const char *value, char *err, size_t size)
+EXPORT int vfioadm_vf_attr_set(struct vfioadm_vf_attrs *a, const char *key, const char *value, char *err, size_t size)
 {
 	const struct key *k = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(keys) && !k; i++)
@@ -154,7 +154,7 @@ int vfioadm_vf_attr_set(struct vfioadm_vf_attrs *a, const char *key, const char 
 	return 0;
 }
 
-int vfioadm_vf_attrs_parse(const char *spec, struct vfioadm_vf_attrs *ret, char *err, size_t size)
+EXPORT int vfioadm_vf_attrs_parse(const char *spec, struct vfioadm_vf_attrs *ret, char *err, size_t size)
 {
 	char buf[512];
 	if (strscpy(buf, sizeof(buf), spec) < 0) {
@@ -184,7 +184,7 @@ int vfioadm_vf_attrs_parse(const char *spec, struct vfioadm_vf_attrs *ret, char 
 	return 0;
 }
 
-void vfioadm_vf_attrs_merge(struct vfioadm_vf_attrs *into, const struct vfioadm_vf_attrs *from)
+EXPORT void vfioadm_vf_attrs_merge(struct vfioadm_vf_attrs *into, const struct vfioadm_vf_attrs *from)
 {
 	struct vfioadm_vf_attrs f = *from;
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -221,7 +221,7 @@ static void key_value(const struct vfioadm_vf_attrs *a, const struct key *k, cha
 }
 
 /* Each key @a sets, in a fixed order: the callback gets its name and value as text. */
-void vfioadm_vf_attrs_each(const struct vfioadm_vf_attrs *a, void (*fn)(void *data, const char *key, const char *value),
+EXPORT void vfioadm_vf_attrs_each(const struct vfioadm_vf_attrs *a, void (*fn)(void *data, const char *key, const char *value),
 			   void *data)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -246,7 +246,7 @@ static void fmt_one(void *data, const char *key, const char *value)
 	f->len = n < 0 || (size_t)n >= f->size - f->len ? f->size - 1 : f->len + (size_t)n;
 }
 
-int vfioadm_vf_attrs_format(const struct vfioadm_vf_attrs *a, char *buf, size_t size)
+EXPORT int vfioadm_vf_attrs_format(const struct vfioadm_vf_attrs *a, char *buf, size_t size)
 {
 	struct fmt f = { buf, size, 0 };
 	if (!size)
@@ -256,7 +256,7 @@ int vfioadm_vf_attrs_format(const struct vfioadm_vf_attrs *a, char *buf, size_t 
 	return f.len == size - 1 ? -ENOSPC : (int)f.len;
 }
 
-bool vfioadm_vf_attrs_equal(const struct vfioadm_vf_attrs *want, const struct vfioadm_vf_attrs *have)
+EXPORT bool vfioadm_vf_attrs_equal(const struct vfioadm_vf_attrs *want, const struct vfioadm_vf_attrs *have)
 {
 	char w[512], h[512];
 	struct vfioadm_vf_attrs only = *have;

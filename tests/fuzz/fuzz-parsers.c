@@ -3,6 +3,7 @@
  * libFuzzer target for every parser of untrusted text: BDFs (command line), modaliases
  * (sysfs), driver links and kernel releases (sysfs, /proc), vfio_pci: alias patterns
  * (modules.alias, modprobe.d), class names, driver names,
+ * VF attribute specs (sriov --set, [vf] keys, the journal's vf_prev),
  * the journal a later run trusts to restore a device, the configuration file, and what doctor
  * reads: the kernel command line, vfio-pci ids= lists, config-space capability chains, sizes.
  * Checks invariants, not just absence of crashes: an accepted BDF normalises to a fixed point,
@@ -56,6 +57,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(c == -EINVAL || (c >= 0 && c <= 0xff));
 	if (vfioadm_driver_name_valid(s))
 		assert(!strchr(s, '/') && !strchr(s, '\n') && strlen(s) < VFIOADM_NAME_MAX);
+	struct vfioadm_vf_attrs va, vb;
+	char verr[256], vtext[512], vtext2[512];
+	if (vfioadm_vf_attrs_parse(s, &va, verr, sizeof(verr)) == 0) {
+		/* what the journal records for a release parses back to the same attributes */
+		assert(vfioadm_vf_attrs_format(&va, vtext, sizeof(vtext)) >= 0);
+		assert(vfioadm_vf_attrs_parse(vtext, &vb, verr, sizeof(verr)) == 0);
+		assert(vfioadm_vf_attrs_format(&vb, vtext2, sizeof(vtext2)) >= 0 && strcmp(vtext, vtext2) == 0);
+		assert(vfioadm_vf_attrs_equal(&va, &vb) && vfioadm_vf_attrs_equal(&vb, &va));
+		assert(!(va.set & ~(VFIOADM_VF_RTNL_ATTRS | VFIOADM_VF_DEVLINK_ATTRS)) && va.vlan <= 4095 && va.qos <= 7);
+	}
 	struct journal j;
 	if (journal_parse(s, &j) == 0) {
 		char norm[VFIOADM_BDF_MAX];

@@ -8,6 +8,8 @@ pkgs=(
 	gcc pkg-config meson ninja-build libkmod-dev libjson-c-dev libpci-dev libinih-dev libmnl-dev pci.ids
 	# tests
 	jq valgrind kmod pciutils
+	# ip and devlink read VF attributes back in the provisioning scenario
+	iproute2
 	# CDI specs validated against the CDI project's schema (../shared/cdi), YAML read back
 	python3-jsonschema python3-yaml
 	# fuzzing (libFuzzer)

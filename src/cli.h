@@ -34,7 +34,7 @@ struct cli_command {
 };
 
 extern const struct cli_command cmd_list, cmd_show, cmd_match, cmd_bind, cmd_unbind, cmd_check, cmd_doctor,
-	cmd_sriov, cmd_mdev, cmd_probe, cmd_plan, cmd_apply, cmd_udev_helper, cmd_config, cmd_cdi;
+	cmd_sriov, cmd_vf, cmd_mdev, cmd_probe, cmd_plan, cmd_apply, cmd_udev_helper, cmd_config, cmd_cdi;
 /* src/cmd-cdi.c: rewrite the spec [cdi] output names (when root, on the host) */
 void cli_cdi_refresh(struct cli *cli);
 /* src/handoff.c: show --for CONSUMER (@bdf normalized): print what opens it, or why not */
@@ -46,6 +46,13 @@ void dra_add(struct dra_out *d, const struct vfioadm_device_info *info); /* skip
 int dra_end(struct dra_out *d);                                          /* prints, frees */
 /* src/cmd-config-edit.c: set or (body NULL) remove a section of the managed file */
 int cli_config_set(struct cli *cli, const char *section, const char *body, bool locked);
+
+/* src/cmd-vf.c: VF attributes as a JSON object (booleans, numbers, strings) */
+struct json_object *json_vf_attrs(const struct vfioadm_vf_attrs *a);
+/* --set SPEC, or with @with_index also INDEX:SPEC (sriov). Returns EXIT_OK or EXIT_USAGE. */
+int cli_parse_vf_set(const char *cmd, const char *arg, bool with_index, struct vfioadm_vf_setting *ret);
+/* A dry run's netlink/devlink change, printed; false for any other verb */
+bool cli_print_vf_action(FILE *f, const char *indent, const char *verb, const char *what, const char *value);
 
 /* src/escape.c: write @text with control bytes and non-UTF-8 bytes escaped (\n, \x1b…) */
 void cli_fputs_escaped(const char *text, FILE *f);

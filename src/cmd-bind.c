@@ -181,6 +181,8 @@ static void print_action(void *data, const char *verb, const char *path, const c
 		fprintf(f, "  (driver name '%s' assumed: the module is not loaded yet)\n", path);
 	else if (streq(verb, "hook"))
 		fprintf(f, "  run hook %s %s\n", path, value);
+	else
+		cli_print_vf_action(f, "  ", verb, path, value);
 }
 
 /* Report one device's failure; returns its exit code. */
@@ -204,7 +206,7 @@ static int report_failure(struct cli *cli, const char *cmd, int r, struct vfioad
 	}
 	if (!o->changed && !o->reason[0])
 		return cli_match_error(cli, o->bdf, r, mo);
-	if (o->hook_failed) /* the hook's words, not the kernel's */
+	if (o->hook_failed || o->provision_failed) /* a hook's or netlink's words, not the kernel log's */
 		cli_error("%s: %s failed: %s", o->bdf, cmd, o->reason);
 	else
 		cli_error("%s: %s failed: %s%s%s", o->bdf, cmd, cli_strerror(r), o->reason[0] ? "; kernel: " : "",
@@ -217,7 +219,7 @@ static int report_failure(struct cli *cli, const char *cmd, int r, struct vfioad
 			  "will show and retry", o->bdf, o->bdf, o->bdf);
 	else
 		cli_error("%s: nothing changed", o->bdf);
-	return cli_hook_untrusted(r, o) ? EXIT_USAGE : EXIT_FAILED;
+	return cli_hook_untrusted(r, o) || (o->provision_bad && !o->changed) ? EXIT_USAGE : EXIT_FAILED;
 }
 
 /* After binding: is the group usable now? Say what remains. */
@@ -431,6 +433,9 @@ static const char *const bind_usage[] = {
 	"  --jobs N        transactions at a time: the kernel's waits overlap (default 8)",
 	"  --json          a JSON array of results",
 	"  --persist       also record it in /etc/vfioadm.d/50-vfioadm.conf (kept at boot)",
+	"  --set SPEC      provision a VF first (mac=…,vlan=…,trust=on,migratable=on; see",
+	"                  vfioadm-vf(8)): set after its host driver is unbound, before the",
+	"                  VFIO driver probes; the old values come back at release",
 	NULL,
 };
 
@@ -453,13 +458,14 @@ static int run_bind_like(struct cli *cli, int argc, char **argv, bool is_bind)
 		{ "force", no_argument, NULL, 'f' },        { "dry-run", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' }, { "json", no_argument, NULL, 'j' },
 		{ "persist", no_argument, NULL, 'p' },      { "jobs", required_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },         {},
+		{ "set", required_argument, NULL, 's' },    { "help", no_argument, NULL, 'h' },         {},
 	};
+	struct vfioadm_vf_setting vf;
 	const char *cmd = is_bind ? "bind" : "unbind";
 	struct change_opts co = { .lock_timeout_ms = CLI_LOCK_TIMEOUT_MS };
 	int c;
 	while ((c = getopt_long(argc, argv, "hfn", opts, NULL)) != -1) {
-		if (!is_bind && strchr("dgGS", c))
+		if (!is_bind && strchr("dgGSs", c))
 			return cli_usage_error(cmd, "'%s' is an option of bind", argv[optind - 1]);
 		switch (c) {
 		case 'd':
@@ -479,6 +485,12 @@ static int run_bind_like(struct cli *cli, int argc, char **argv, bool is_bind)
 			break;
 		case 'j': co.json = true; break;
 		case 'p': co.persist = true; break;
+		case 's':
+			if (cli_parse_vf_set(cmd, optarg, false, &vf))
+				return EXIT_USAGE;
+			co.b.vf = &vf;
+			co.b.n_vf = 1;
+			break;
 		case 'J': {
 			char *end;
 			long j = strtol(optarg, &end, 10);
@@ -493,6 +505,9 @@ static int run_bind_like(struct cli *cli, int argc, char **argv, bool is_bind)
 	}
 	if (co.b.match.driver && co.b.match.generic)
 		return cli_usage_error(cmd, "--driver and --generic exclude each other");
+	if (co.b.n_vf && co.persist)
+		return cli_usage_error(cmd, "--set is not kept by --persist: put the attributes in a [vf PF INDEX] "
+				       "section of /etc/vfioadm.conf (vfioadm.conf(5))");
 	if (optind == argc)
 		return cli_usage_error(cmd, "expected at least one BDF");
 	return run_change(cli, cmd, &co, argc - optind, argv + optind);

@@ -66,7 +66,8 @@ static void describe(const struct vfioadm_action *a, char *buf, size_t size)
 		snprintf(buf, size, "%u VFs on %s (now %s)", a->numvfs, a->driver, a->current);
 		break;
 	case VFIOADM_ACT_BIND:
-		snprintf(buf, size, "to %s (now %s)", a->driver, a->current[0] ? a->current : "no driver");
+		snprintf(buf, size, "to %s (now %s%s)", a->driver, a->current[0] ? a->current : "no driver",
+			 a->provision ? ", its VF attributes differ" : "");
 		break;
 	case VFIOADM_ACT_UNBIND:
 		snprintf(buf, size, "back to the host (now %s)", a->current);
@@ -135,10 +136,17 @@ static enum vfioadm_vf_mode vf_mode(const char *driver)
 	       streq(driver, "host") ? VFIOADM_VF_HOST : VFIOADM_VF_NAMED;
 }
 
+/* What apply passes to every step: the timeouts and the [vf] attributes */
+struct apply_opts {
+	int timeout_ms, wait_ms;
+	const struct vfioadm_vf_setting *vf;
+	size_t n_vf;
+};
+
 /* One step, as its own command would do it. Returns an exit code; *why gets the reason. */
-static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_ms, int wait_ms,
-		   char *why, size_t size)
+static int perform(struct cli *cli, const struct vfioadm_action *a, const struct apply_opts *ao, char *why, size_t size)
 {
+	int timeout_ms = ao->timeout_ms, wait_ms = ao->wait_ms;
 	int r;
 	why[0] = '\0';
 	if (a->kind == VFIOADM_ACT_MDEV_CREATE) {
@@ -163,7 +171,8 @@ static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_
 	}
 	if (a->kind == VFIOADM_ACT_SRIOV) {
 		struct vfioadm_sriov_opts so = { .numvfs = a->numvfs, .mode = vf_mode(a->driver),
-						 .driver = a->driver, .timeout_ms = timeout_ms, .from_config = true };
+						 .driver = a->driver, .timeout_ms = timeout_ms, .from_config = true,
+						 .vf = ao->vf, .n_vf = ao->n_vf };
 		struct vfioadm_sriov_outcome o;
 		r = vfioadm_sriov_set(cli->ctx, a->target, &so, &o);
 		if (r < 0)
@@ -173,7 +182,7 @@ static int perform(struct cli *cli, const struct vfioadm_action *a, int timeout_
 		return code;
 	}
 	struct vfioadm_bind_opts b = { .timeout_ms = timeout_ms, .from_config = true,
-				       .match = vfioadm_match_opts_for_mode(a->driver) };
+				       .match = vfioadm_match_opts_for_mode(a->driver), .vf = ao->vf, .n_vf = ao->n_vf };
 	struct vfioadm_outcome o;
 	r = a->kind == VFIOADM_ACT_BIND ? vfioadm_bind(cli->ctx, a->target, &b, &o)
 					: vfioadm_unbind(cli->ctx, a->target, &b, &o);
@@ -200,6 +209,8 @@ static void print_apply_action(void *data _unused_, const char *verb, const char
 		printf("    bind the new VF %s to %s\n", path, value);
 	else if (streq(verb, "hook"))
 		printf("    run hook %s %s\n", path, value);
+	else
+		cli_print_vf_action(stdout, "    ", verb, path, value);
 }
 
 static int run_apply(struct cli *cli, int argc, char **argv)
@@ -255,6 +266,15 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 		vfioadm_config_free(cfg);
 		return EXIT_USAGE;
 	}
+	struct apply_opts ao = { .timeout_ms = timeout_ms, .wait_ms = wait_ms };
+	struct vfioadm_vf_setting *vf = NULL;
+	if (vfioadm_config_vf_settings(cfg, &vf, &ao.n_vf) < 0) {
+		cli_error("out of memory");
+		vfioadm_plan_free(plan);
+		vfioadm_config_free(cfg);
+		return EXIT_FAILED;
+	}
+	ao.vf = vf;
 	struct json_object *results = json ? json_object_new_array() : NULL;
 	size_t ok = 0;
 	for (size_t i = 0; i < plan->n && !cli_stopped(); i++) { /* a signal: no new step */
@@ -263,7 +283,7 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 		describe(a, what, sizeof(what));
 		if (!json)
 			printf("[%zu/%zu] %s %s %s\n", i + 1, plan->n, kind_names[a->kind], a->target, what);
-		int rc = perform(cli, a, timeout_ms, wait_ms, why, sizeof(why));
+		int rc = perform(cli, a, &ao, why, sizeof(why));
 		if (rc == EXIT_OK)
 			ok++;
 		else
@@ -286,6 +306,7 @@ static int run_apply(struct cli *cli, int argc, char **argv)
 	vfioadm_unlock(cli->ctx);
 	if (!dry_run && (cfg->n_devices || cfg->n_sriov || cfg->n_mdevs))
 		cli_warn_boot_units(cli); /* what was applied now is gone at the next boot */
+	free(vf);
 	vfioadm_plan_free(plan);
 	vfioadm_config_free(cfg);
 	return code;

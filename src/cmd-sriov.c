@@ -5,8 +5,8 @@
 #include "cli.h"
 
 static const char *const sriov_usage[] = {
-	"Usage: vfioadm sriov PF --vfs N [--driver auto|vfio|host|NAME] [--force] [--dry-run]",
-	"                        [--timeout SEC] [--json]",
+	"Usage: vfioadm sriov PF --vfs N [--driver auto|vfio|host|NAME] [--set [INDEX:]SPEC]…",
+	"                        [--force] [--dry-run] [--timeout SEC] [--json]",
 	"       vfioadm sriov PF [--json]            (the PF's VFs and their drivers)",
 	"",
 	"Give the PF N virtual functions on the requested driver: auto (each VF's best VFIO",
@@ -15,6 +15,8 @@ static const char *const sriov_usage[] = {
 	"host driver touches them), each VF is bound and verified, and autoprobe is restored.",
 	"A changed count writes 0 first; --vfs 0 removes them, refused while a VF is in use",
 	"unless --force. If a VF cannot be bound, the PF gets its previous count back.",
+	"--set provisions every VF (SPEC) or VF INDEX (INDEX:SPEC) before it is bound, as",
+	"'vfioadm bind --set' does (vfioadm-vf(8)); later --set options win.",
 	NULL,
 };
 
@@ -110,6 +112,8 @@ static void print_sriov_action(void *data _unused_, const char *verb, const char
 		printf("  bind the new VF %s to %s (as 'vfioadm bind' does)\n", path, value);
 	else if (streq(verb, "forget"))
 		printf("  remove %s\n", path);
+	else
+		cli_print_vf_action(stdout, "  ", verb, path, value);
 }
 
 static int parse_mode(const char *arg, struct vfioadm_sriov_opts *o)
@@ -133,9 +137,10 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 		{ "vfs", required_argument, NULL, 'n' }, { "driver", required_argument, NULL, 'd' },
 		{ "force", no_argument, NULL, 'f' },     { "dry-run", no_argument, NULL, 'D' },
 		{ "timeout", required_argument, NULL, 't' }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },      {},
+		{ "set", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' },      {},
 	};
 	struct vfioadm_sriov_opts so = { .mode = VFIOADM_VF_AUTO };
+	struct vfioadm_vf_setting vf[64];
 	bool have_vfs = false, dry_run = false, json = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "hf", opts, NULL)) != -1) {
@@ -157,6 +162,13 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'j': json = true; break;
+		case 's':
+			if (so.n_vf == ARRAY_SIZE(vf))
+				return cli_usage_error("sriov", "at most %zu --set options", ARRAY_SIZE(vf));
+			if (cli_parse_vf_set("sriov", optarg, true, &vf[so.n_vf]))
+				return EXIT_USAGE;
+			so.n_vf++;
+			break;
 		case 'h': cli_print_usage(sriov_usage); return EXIT_OK;
 		default: return EXIT_USAGE;
 		}
@@ -166,6 +178,13 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 	char pf[VFIOADM_BDF_MAX];
 	if (cli_parse_bdf("sriov", argv[optind], pf))
 		return EXIT_USAGE;
+	if (!have_vfs && so.n_vf)
+		return cli_usage_error("sriov", "--set goes with --vfs N (or: vfioadm vf %s INDEX --set SPEC)", pf);
+	if (so.n_vf && so.mode == VFIOADM_VF_HOST)
+		return cli_usage_error("sriov", "--set provisions VFs before a VFIO driver binds them: not with --driver host");
+	for (size_t i = 0; i < so.n_vf; i++)
+		vf[i].pf = pf;
+	so.vf = vf;
 	if (!have_vfs)
 		return sriov_status(cli, pf, json);
 	int need = cli_need_root(cli, "sriov", dry_run);

@@ -19,6 +19,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_check,
 	&cmd_doctor,
 	&cmd_sriov,
+	&cmd_vf,
 	&cmd_mdev,
 	&cmd_probe,
 	&cmd_plan,

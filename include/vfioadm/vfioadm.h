@@ -342,7 +342,92 @@ int vfioadm_report_intremap(struct vfioadm_ctx *ctx, struct vfioadm_report *r);
 /* Journals of runs that were interrupted (bind started, never finished): BDFs, one per entry. */
 int vfioadm_leftover_journals(struct vfioadm_ctx *ctx, struct vfioadm_report **ret);
 
+/* ---- VF provisioning (lib/access/vf-attrs.c, lib/txn/vf.c) --------------------------- */
+
+/* What a VF is set up with before its VFIO driver probes: rtnetlink VF attributes on the PF's
+ * netdev (ip-link(8) "vf N …") and devlink port-function attributes of the VF's port on the
+ * PF's devlink instance (devlink-port(8) "function set …"). @set says which fields count. */
+enum vfioadm_vf_attr {
+	VFIOADM_VF_MAC = 1u << 0,         /* rtnetlink */
+	VFIOADM_VF_VLAN = 1u << 1,        /* vlan, qos, vlan_proto */
+	VFIOADM_VF_TRUST = 1u << 2,
+	VFIOADM_VF_SPOOFCHK = 1u << 3,
+	VFIOADM_VF_LINK_STATE = 1u << 4,
+	VFIOADM_VF_MIN_TX_RATE = 1u << 5,
+	VFIOADM_VF_MAX_TX_RATE = 1u << 6,
+	VFIOADM_VF_QUERY_RSS = 1u << 7,
+	VFIOADM_VF_HW_ADDR = 1u << 8,     /* devlink port function */
+	VFIOADM_VF_ROCE = 1u << 9,
+	VFIOADM_VF_MIGRATABLE = 1u << 10,
+	VFIOADM_VF_IPSEC_CRYPTO = 1u << 11,
+	VFIOADM_VF_IPSEC_PACKET = 1u << 12,
+	VFIOADM_VF_MAX_IO_EQS = 1u << 13,
+};
+#define VFIOADM_VF_RTNL_ATTRS 0x00ffu
+#define VFIOADM_VF_DEVLINK_ATTRS 0x3f00u
+struct vfioadm_vf_attrs {
+	unsigned set;                       /* VFIOADM_VF_* */
+	uint8_t mac[6], hw_addr[6];
+	uint16_t vlan;                      /* 0: none */
+	uint8_t qos;
+	uint16_t vlan_proto;                /* 0x8100 (802.1Q) or 0x88a8 (802.1ad) */
+	bool trust, spoofchk, query_rss;
+	uint8_t link_state;                 /* 0 auto, 1 enable, 2 disable */
+	uint32_t min_tx_rate, max_tx_rate;  /* Mbit/s, 0: no limit */
+	bool roce, migratable, ipsec_crypto, ipsec_packet;
+	uint32_t max_io_eqs;
+};
+/* "mac=02:00:00:00:00:01,vlan=5,trust=on,migratable=on" (vfioadm-sriov(8)). -EINVAL with @err. */
+int vfioadm_vf_attrs_parse(const char *spec, struct vfioadm_vf_attrs *ret, char *err, size_t size);
+/* One KEY=VALUE into @a (a [vf PF N] key). -EINVAL with @err. */
+int vfioadm_vf_attr_set(struct vfioadm_vf_attrs *a, const char *key, const char *value, char *err, size_t size);
+/* @into takes every attribute @from sets */
+void vfioadm_vf_attrs_merge(struct vfioadm_vf_attrs *into, const struct vfioadm_vf_attrs *from);
+/* The attributes set, as parse() reads them, in a fixed order: length, or -ENOSPC. */
+int vfioadm_vf_attrs_format(const struct vfioadm_vf_attrs *a, char *buf, size_t size);
+/* Each attribute set, as KEY and VALUE text, in the same order */
+void vfioadm_vf_attrs_each(const struct vfioadm_vf_attrs *a, void (*fn)(void *data, const char *key, const char *value),
+			   void *data);
+/* Does @have hold every attribute @want sets, with the same value? */
+bool vfioadm_vf_attrs_equal(const struct vfioadm_vf_attrs *want, const struct vfioadm_vf_attrs *have);
+/* What of @want @have does not hold yet (@change), and @have's values of those (@before: only
+ * what @have reports, so what a release can put back) */
+void vfioadm_vf_attrs_diff(const struct vfioadm_vf_attrs *want, const struct vfioadm_vf_attrs *have,
+			   struct vfioadm_vf_attrs *change, struct vfioadm_vf_attrs *before);
+/*
+ * vfioadm_vf_attrs_get: VF @vf of PF @pf as the kernel reports it now: IFLA_VFINFO_LIST of the
+ * PF's netdev and the port function of the devlink port whose PCI VF number is @vf. ret->set
+ * says what the PF's drivers report. Returns 0; -ENODEV the PF has neither a netdev nor a
+ * devlink instance; -ENOENT no VF @vf; -EROFS under --root; -errno, with @why.
+ */
+int vfioadm_vf_attrs_get(struct vfioadm_ctx *ctx, const char *pf, unsigned vf, struct vfioadm_vf_attrs *ret,
+			 char *why, size_t size);
+/*
+ * vfioadm_vf_attrs_set: change what @want sets, rtnetlink first, then devlink (narrated; a
+ * no-op in a dry run). Returns 0; -ENODEV no netdev (for rtnetlink attributes) or no devlink
+ * port for the VF (for port-function ones); -EOPNOTSUPP the driver has no such operation;
+ * -errno, with @why holding the kernel's extack message.
+ */
+int vfioadm_vf_attrs_set(struct vfioadm_ctx *ctx, const char *pf, unsigned vf, const struct vfioadm_vf_attrs *want,
+			 char *why, size_t size);
+/*
+ * vfioadm_vf_provision: what `vfioadm vf PF N --set` does: read the VF's attributes, change
+ * only those that differ from @want, and if a later change fails put back the earlier ones.
+ * @before (may be NULL) gets the values changed, as they were. Returns 0 (@changed says
+ * whether anything was written), or -errno as vfioadm_vf_attrs_set() with @why.
+ */
+int vfioadm_vf_provision(struct vfioadm_ctx *ctx, const char *pf, unsigned vf, const struct vfioadm_vf_attrs *want,
+			 struct vfioadm_vf_attrs *before, bool *changed, char *why, size_t size);
+
 /* ---- bind and release (lib/txn/bind.c) ---------------------------------------------- */
+
+/* What a VF is provisioned with before its VFIO driver probes (vfioadm_vf_attrs below): @pf
+ * NULL or "" for any VF (bind --set), @index -1 for every VF of @pf. Later entries win. */
+struct vfioadm_vf_setting {
+	const char *pf;
+	int index;
+	struct vfioadm_vf_attrs attrs;
+};
 
 struct vfioadm_bind_opts {
 	struct vfioadm_match_opts match;
@@ -350,6 +435,8 @@ struct vfioadm_bind_opts {
 	int timeout_ms;      /* for unbind, probe and verification (default 10 s) */
 	bool from_config;    /* journal it as bound by the configuration (vfioadm apply) */
 	unsigned jobs;       /* vfioadm_bind_many(): transactions at a time (0: 8; 1: one by one) */
+	const struct vfioadm_vf_setting *vf;  /* VF provisioning, set between the host driver's */
+	size_t n_vf;                          /* unbind and the VFIO driver's probe */
 };
 
 struct vfioadm_outcome {
@@ -361,6 +448,8 @@ struct vfioadm_outcome {
 	bool rolled_back;                   /* a failure was undone */
 	char reason[256];                   /* the kernel's own words when a probe failed */
 	bool hook_failed;                   /* reason is a hook's (vfioadm-hooks(7)), not the kernel's */
+	bool provision_failed;              /* reason is about the VF's provisioning (vfioadm-vf(8)) */
+	bool provision_bad;                 /* ... which this device cannot have: not a VF, no netdev */
 	char warning[256];                  /* done (or rolled back), but a post-release hook failed */
 	struct vfioadm_report *refusal;     /* why it was refused (with -EBUSY) */
 	int iommu_group;                    /* the function's group, -1 none */
@@ -429,6 +518,8 @@ struct vfioadm_sriov_opts {
 	bool force;          /* remove VFs although in use */
 	int timeout_ms;
 	bool from_config;    /* journal the VF bindings as the configuration's */
+	const struct vfioadm_vf_setting *vf;  /* each VF provisioned before it is bound (VFIO */
+	size_t n_vf;                          /* modes): as vfioadm_bind_opts */
 };
 
 struct vfioadm_sriov_outcome {
@@ -456,71 +547,6 @@ void vfioadm_sriov_outcome_done(struct vfioadm_sriov_outcome *o);
  */
 int vfioadm_sriov_set(struct vfioadm_ctx *ctx, const char *pf, const struct vfioadm_sriov_opts *opts,
 		      struct vfioadm_sriov_outcome *o);
-
-/* ---- VF provisioning (lib/access/vf-attrs.c, lib/txn/vf.c) --------------------------- */
-
-/* What a VF is set up with before its VFIO driver probes: rtnetlink VF attributes on the PF's
- * netdev (ip-link(8) "vf N …") and devlink port-function attributes of the VF's port on the
- * PF's devlink instance (devlink-port(8) "function set …"). @set says which fields count. */
-enum vfioadm_vf_attr {
-	VFIOADM_VF_MAC = 1u << 0,         /* rtnetlink */
-	VFIOADM_VF_VLAN = 1u << 1,        /* vlan, qos, vlan_proto */
-	VFIOADM_VF_TRUST = 1u << 2,
-	VFIOADM_VF_SPOOFCHK = 1u << 3,
-	VFIOADM_VF_LINK_STATE = 1u << 4,
-	VFIOADM_VF_MIN_TX_RATE = 1u << 5,
-	VFIOADM_VF_MAX_TX_RATE = 1u << 6,
-	VFIOADM_VF_QUERY_RSS = 1u << 7,
-	VFIOADM_VF_HW_ADDR = 1u << 8,     /* devlink port function */
-	VFIOADM_VF_ROCE = 1u << 9,
-	VFIOADM_VF_MIGRATABLE = 1u << 10,
-	VFIOADM_VF_IPSEC_CRYPTO = 1u << 11,
-	VFIOADM_VF_IPSEC_PACKET = 1u << 12,
-	VFIOADM_VF_MAX_IO_EQS = 1u << 13,
-};
-#define VFIOADM_VF_RTNL_ATTRS 0x00ffu
-#define VFIOADM_VF_DEVLINK_ATTRS 0x3f00u
-struct vfioadm_vf_attrs {
-	unsigned set;                       /* VFIOADM_VF_* */
-	uint8_t mac[6], hw_addr[6];
-	uint16_t vlan;                      /* 0: none */
-	uint8_t qos;
-	uint16_t vlan_proto;                /* 0x8100 (802.1Q) or 0x88a8 (802.1ad) */
-	bool trust, spoofchk, query_rss;
-	uint8_t link_state;                 /* 0 auto, 1 enable, 2 disable */
-	uint32_t min_tx_rate, max_tx_rate;  /* Mbit/s, 0: no limit */
-	bool roce, migratable, ipsec_crypto, ipsec_packet;
-	uint32_t max_io_eqs;
-};
-/* "mac=02:00:00:00:00:01,vlan=5,trust=on,migratable=on" (vfioadm-sriov(8)). -EINVAL with @err. */
-int vfioadm_vf_attrs_parse(const char *spec, struct vfioadm_vf_attrs *ret, char *err, size_t size);
-/* One KEY=VALUE into @a (a [vf PF N] key). -EINVAL with @err. */
-int vfioadm_vf_attr_set(struct vfioadm_vf_attrs *a, const char *key, const char *value, char *err, size_t size);
-/* @into takes every attribute @from sets */
-void vfioadm_vf_attrs_merge(struct vfioadm_vf_attrs *into, const struct vfioadm_vf_attrs *from);
-/* The attributes set, as parse() reads them, in a fixed order: length, or -ENOSPC. */
-int vfioadm_vf_attrs_format(const struct vfioadm_vf_attrs *a, char *buf, size_t size);
-/* Each attribute set, as KEY and VALUE text, in the same order */
-void vfioadm_vf_attrs_each(const struct vfioadm_vf_attrs *a, void (*fn)(void *data, const char *key, const char *value),
-			   void *data);
-/* Does @have hold every attribute @want sets, with the same value? */
-bool vfioadm_vf_attrs_equal(const struct vfioadm_vf_attrs *want, const struct vfioadm_vf_attrs *have);
-/*
- * vfioadm_vf_attrs_get: VF @vf of PF @pf as the kernel reports it now: IFLA_VFINFO_LIST of the
- * PF's netdev and the port function of the devlink port whose PCI VF number is @vf. ret->set
- * says what the PF's drivers report. Returns 0; -ENODEV the PF has neither a netdev nor a
- * devlink instance; -ENOENT no VF @vf; -EROFS under --root; -errno, with @why.
- */
-int vfioadm_vf_attrs_get(struct vfioadm_ctx *ctx, const char *pf, unsigned vf, struct vfioadm_vf_attrs *ret,
-			 char *why, size_t size);
-/*
- * vfioadm_vf_attrs_set: change what @want sets, rtnetlink first, then devlink (narrated; a
- * no-op in a dry run). Returns 0; -ENODEV no netdev (for rtnetlink attributes) or no devlink
- * port for the VF (for port-function ones); -EOPNOTSUPP the driver has no such operation;
- * -errno, with @why holding the kernel's extack message.
- */
-int vfioadm_vf_attrs_set(struct vfioadm_ctx *ctx, const char *pf, unsigned vf, const struct vfioadm_vf_attrs *want,
-			 char *why, size_t size);
 
 /* ---- mediated devices (lib/cap/mdev.c) ---------------------------------------------- */
 
@@ -689,7 +715,10 @@ struct vfioadm_cfg_device {
 	char driver[VFIOADM_NAME_MAX];      /* auto, vfio, host, or a VFIO driver */
 	enum vfioadm_group_policy group;
 	char file[128];                     /* the file that set it last */
-	int owner_driver, owner_group;      /* parser bookkeeping */
+	int owner_driver, owner_group;      /* parser bookkeeping (-1: never set) */
+	struct vfioadm_vf_attrs vf;         /* SEL_VF: what the VF is provisioned with */
+	int owner_vf;                       /* parser bookkeeping: the file that set vf_keys */
+	uint32_t vf_keys;
 };
 
 struct vfioadm_cfg_sriov {
@@ -733,6 +762,9 @@ struct vfioadm_config_error {
  * with @err filled (file, line, what was expected); -errno when a file cannot be read. */
 int vfioadm_config_load(struct vfioadm_ctx *ctx, struct vfioadm_config **ret, struct vfioadm_config_error *err);
 void vfioadm_config_free(struct vfioadm_config *cfg);
+/* The [vf PF N] attributes of @cfg as bind and sriov options take them (the PFs point into
+ * @cfg). Free *ret with free(). Returns 0 or -ENOMEM. */
+int vfioadm_config_vf_settings(const struct vfioadm_config *cfg, struct vfioadm_vf_setting **ret, size_t *n);
 /*
  * vfioadm_config_edit: set (@body: "key = value" lines) or remove (@body NULL) the section
  * @section ("device 0000:3b:00.0", "sriov …", "vf … N", "mdev UUID") in the tool's own file
@@ -770,6 +802,7 @@ struct vfioadm_action {
 	unsigned numvfs;
 	char parent[VFIOADM_NAME_MAX], type[VFIOADM_NAME_MAX];
 	char source[128];                   /* the configuration file behind it */
+	bool provision;                     /* bind: a VF whose attributes differ from its [vf] */
 };
 
 struct vfioadm_plan {

@@ -95,6 +95,9 @@ enum trust_fault trust_fault(const struct stat *st, uid_t euid);
 const char *trust_fault_words(enum trust_fault f);
 /* Non-empty, shorter than @max, only [A-Za-z0-9_-]: a driver name, run-parts(8)'s hook names */
 bool plain_name_valid(const char *name, size_t max);
+/* access/vf-attrs.c: the position of a VF attribute key (mac, vlan, qos…) in its fixed order,
+ * below 32, or -1 when there is no such key: a config file says each key once per section */
+int vf_attr_key_index(const char *key);
 
 /* ---- access/root.c: the only place that turns a path into an fd ---- */
 

@@ -99,6 +99,14 @@ static int bad(char *err, size_t size, const char *key, const char *value, const
 	return -EINVAL;
 }
 
+int vf_attr_key_index(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (streq(keys[i].name, key))
+			return (int)i;
+	return -1;
+}
+
 EXPORT int vfioadm_vf_attr_set(struct vfioadm_vf_attrs *a, const char *key, const char *value, char *err, size_t size)
 {
 	const struct key *k = NULL;
@@ -266,4 +274,20 @@ EXPORT bool vfioadm_vf_attrs_equal(const struct vfioadm_vf_attrs *want, const st
 	vfioadm_vf_attrs_format(want, w, sizeof(w));
 	vfioadm_vf_attrs_format(&only, h, sizeof(h));
 	return streq(w, h);
+}
+
+EXPORT void vfioadm_vf_attrs_diff(const struct vfioadm_vf_attrs *want, const struct vfioadm_vf_attrs *have,
+				  struct vfioadm_vf_attrs *change, struct vfioadm_vf_attrs *before)
+{
+	*change = (struct vfioadm_vf_attrs){ 0 };
+	*before = (struct vfioadm_vf_attrs){ 0 };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		struct vfioadm_vf_attrs one = *want, was = *have;
+		one.set = was.set = want->set & keys[i].bit;
+		if (!one.set || (change->set & one.set) || vfioadm_vf_attrs_equal(&one, have))
+			continue;
+		vfioadm_vf_attrs_merge(change, &one);
+		if (have->set & one.set)
+			vfioadm_vf_attrs_merge(before, &was);
+	}
 }

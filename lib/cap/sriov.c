@@ -92,7 +92,8 @@ static void vf_bound(void *data, size_t i, int r, struct vfioadm_outcome *vo)
 static int bind_vfs(struct vfioadm_ctx *ctx, const char *pf, const struct vfioadm_sriov_opts *opts,
 		    struct vfioadm_sriov_outcome *o)
 {
-	struct vfioadm_bind_opts b = { .timeout_ms = opts->timeout_ms, .from_config = opts->from_config };
+	struct vfioadm_bind_opts b = { .timeout_ms = opts->timeout_ms, .from_config = opts->from_config,
+				       .vf = opts->vf, .n_vf = opts->n_vf };
 	b.match.generic = opts->mode == VFIOADM_VF_VFIO;
 	b.match.driver = opts->mode == VFIOADM_VF_NAMED ? opts->driver : NULL;
 	char vfs[256][VFIOADM_BDF_MAX];
@@ -103,9 +104,17 @@ static int bind_vfs(struct vfioadm_ctx *ctx, const char *pf, const struct vfioad
 		(void)pf_read_long(ctx, pf, "sriov_stride", &stride);
 		for (unsigned i = 0; i < opts->numvfs && n < 256; i++)
 			vf_address(pf, offset, stride, i, vfs[n++]);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			struct vfioadm_vf_attrs want = { 0 };
+			char why[8];
+			for (size_t k = 0; k < opts->n_vf; k++)
+				if (opts->vf[k].index < 0 || (size_t)opts->vf[k].index == i)
+					vfioadm_vf_attrs_merge(&want, &opts->vf[k].attrs);
+			if (want.set) /* narrated, as the bind would set them */
+				(void)vfioadm_vf_attrs_set(ctx, pf, (unsigned)i, &want, why, sizeof(why));
 			narrate(ctx, "bind-vf", vfs[i], b.match.generic ? "vfio-pci" :
 				b.match.driver ? b.match.driver : "its best VFIO driver");
+		}
 		return 0;
 	}
 	struct vfioadm_device *dev;

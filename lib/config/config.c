@@ -66,7 +66,7 @@ static bool parse_ids(const char *s, struct vfioadm_cfg_device *d)
 static struct vfioadm_cfg_device *device_entry(struct parse_state *ps, const char *kind, const char *arg)
 {
 	struct vfioadm_config *c = ps->cfg;
-	struct vfioadm_cfg_device d = { .owner_driver = -1, .owner_group = -1 };
+	struct vfioadm_cfg_device d = { .owner_driver = -1, .owner_group = -1, .owner_vf = -1 };
 	char pf[VFIOADM_BDF_MAX], extra[16] = "";
 	if (streq(kind, "device")) {
 		if (vfioadm_bdf_normalize(arg, d.bdf) == 0)
@@ -116,6 +116,24 @@ static int set_driver(struct parse_state *ps, char *dst, const char *value)
 	return 1;
 }
 
+/* A VF attribute of a [vf PF N] section: each key once per file, a later file wins key by key */
+static int vf_key(struct parse_state *ps, struct vfioadm_cfg_device *d, const char *name, const char *value)
+{
+	uint32_t bit = 1u << vf_attr_key_index(name);
+	if (d->owner_vf != ps->file_index) {
+		d->owner_vf = ps->file_index;
+		d->vf_keys = 0;
+	}
+	if (d->vf_keys & bit)
+		return fail(ps, "%s set twice for this VF in the same file", name);
+	d->vf_keys |= bit;
+	char err[320];
+	if (vfioadm_vf_attr_set(&d->vf, name, value, err, sizeof(err)) < 0)
+		return fail(ps, "%s", err);
+	strscpy(d->file, sizeof(d->file), ps->file);
+	return 1;
+}
+
 static int device_key(struct parse_state *ps, struct vfioadm_cfg_device *d, const char *name, const char *value)
 {
 	if (streq(name, "driver")) {
@@ -137,8 +155,10 @@ static int device_key(struct parse_state *ps, struct vfioadm_cfg_device *d, cons
 			return fail(ps, "group: expected none, siblings or group, got '%s'", value);
 		return 1;
 	}
-	return fail(ps, "unknown key '%s': a [device]/[vf] section takes driver%s", name,
-		    d->kind == VFIOADM_SEL_VF ? "" : " and group");
+	if (d->kind == VFIOADM_SEL_VF && vf_attr_key_index(name) >= 0)
+		return vf_key(ps, d, name, value);
+	return fail(ps, "unknown key '%s': a [device] section takes driver and group; a [vf] section driver and "
+		    "the VF attributes (mac, vlan, trust, migratable…: vfioadm.conf(5))", name);
 }
 
 static struct vfioadm_cfg_sriov *sriov_entry(struct parse_state *ps, const char *arg)
@@ -521,6 +541,20 @@ static int managed_write(const struct raw_file *f)
 		return r;
 	/* the rename is only durable once the directory is: a power cut must not lose the entry */
 	return fsync(dir) == 0 ? 0 : -errno;
+}
+
+EXPORT int vfioadm_config_vf_settings(const struct vfioadm_config *cfg, struct vfioadm_vf_setting **ret, size_t *n)
+{
+	*ret = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(**ret));
+	*n = 0;
+	if (!*ret)
+		return -ENOMEM;
+	for (size_t i = 0; i < cfg->n_devices; i++) {
+		const struct vfioadm_cfg_device *d = &cfg->devices[i];
+		if (d->kind == VFIOADM_SEL_VF && d->vf.set)
+			(*ret)[(*n)++] = (struct vfioadm_vf_setting){ .pf = d->bdf, .index = (int)d->vf_index, .attrs = d->vf };
+	}
+	return 0;
 }
 
 EXPORT int vfioadm_config_edit(struct vfioadm_ctx *ctx, const char *section, const char *body,

@@ -106,12 +106,12 @@ static void fill_source(struct vfioadm_action *a, const char *file)
 	snprintf(a->source, sizeof(a->source), "%s", file);
 }
 
-static int plan_device(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device *e,
+static int plan_device(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg, const struct vfioadm_cfg_device *e,
 		       const struct vfioadm_device_info *i, struct vfioadm_plan *p);
 
 /* group = siblings: the other functions of the slot; group = group: every non-bridge member
  * of the IOMMU group. They get the entry's driver too. */
-static int plan_companions(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device *e,
+static int plan_companions(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg, const struct vfioadm_cfg_device *e,
 			   const struct vfioadm_device_info *i, struct vfioadm_plan *p)
 {
 	struct vfioadm_device *dev;
@@ -129,7 +129,7 @@ static int plan_companions(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_dev
 				continue;
 			const struct vfioadm_device_info *mi = vfioadm_device_get_info(m);
 			if (!vfioadm_class_is_bridge(mi->ids.base_class, mi->ids.sub_class))
-				r = plan_device(ctx, &one, vfioadm_device_get_info(m), p);
+				r = plan_device(ctx, cfg, &one, vfioadm_device_get_info(m), p);
 			vfioadm_device_free(m);
 		}
 	} else {
@@ -141,7 +141,7 @@ static int plan_companions(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_dev
 			snprintf(path, sizeof(path), "%s%d", slot, fn);
 			if (streq(path, i->bdf) || vfioadm_device_read(ctx, path, VFIOADM_FILL_BASIC, &m) < 0)
 				continue;
-			r = plan_device(ctx, &one, vfioadm_device_get_info(m), p);
+			r = plan_device(ctx, cfg, &one, vfioadm_device_get_info(m), p);
 			vfioadm_device_free(m);
 		}
 	}
@@ -149,14 +149,45 @@ static int plan_companions(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_dev
 	return r;
 }
 
-static int plan_device(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device *e,
+/* A [vf PF N] section that names no driver takes its PF's [sriov] one */
+static const char *entry_driver(const struct vfioadm_config *cfg, const struct vfioadm_cfg_device *e)
+{
+	for (size_t k = 0; e->kind == VFIOADM_SEL_VF && e->owner_driver < 0 && k < cfg->n_sriov; k++)
+		if (streq(cfg->sriov[k].pf, e->bdf))
+			return cfg->sriov[k].driver;
+	return e->driver;
+}
+
+/* Does a VF lack attributes its [vf] sections give it? Only the live kernel can tell: under
+ * --root, or when netlink cannot answer, the bind's own check decides. */
+static bool vf_unprovisioned(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
+			     const struct vfioadm_device_info *i)
+{
+	struct vfioadm_vf_attrs want = { 0 }, have, change, before;
+	unsigned index = 0;
+	for (size_t k = 0; i->sriov.role == VFIOADM_SRIOV_VF && k < cfg->n_devices; k++) {
+		const struct vfioadm_cfg_device *e = &cfg->devices[k];
+		if (e->kind == VFIOADM_SEL_VF && e->vf.set && streq(e->bdf, i->sriov.pf) && vf_index_matches(ctx, e, i->bdf)) {
+			vfioadm_vf_attrs_merge(&want, &e->vf);
+			index = e->vf_index;
+		}
+	}
+	char why[256];
+	if (!want.set || vfioadm_vf_attrs_get(ctx, i->sriov.pf, index, &have, why, sizeof(why)) < 0)
+		return false;
+	vfioadm_vf_attrs_diff(&want, &have, &change, &before);
+	return change.set != 0;
+}
+
+static int plan_device(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg, const struct vfioadm_cfg_device *e,
 		       const struct vfioadm_device_info *i, struct vfioadm_plan *p)
 {
 	struct vfioadm_action a = { .kind = VFIOADM_ACT_BIND };
+	const char *driver = entry_driver(cfg, e);
 	strcpy(a.target, i->bdf);
 	strcpy(a.current, i->driver);
 	fill_source(&a, e->file);
-	if (streq(e->driver, "host")) {
+	if (streq(driver, "host")) {
 		struct journal j;
 		if (!i->vfio.bound || journal_read(ctx, i->bdf, &j) < 0)
 			return 0; /* not ours to give back */
@@ -164,13 +195,15 @@ static int plan_device(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device 
 		return add_action(p, &a);
 	}
 	char want[VFIOADM_NAME_MAX];
-	wanted_driver(ctx, i, e->driver, want);
+	wanted_driver(ctx, i, driver, want);
 	int r = 0;
-	if (!(i->vfio.bound && streq(i->driver, want))) { /* already right: touch nothing */
-		strcpy(a.driver, e->driver);
+	bool there = i->vfio.bound && streq(i->driver, want);
+	/* already right, attributes included: touch nothing */
+	if (!there || (a.provision = vf_unprovisioned(ctx, cfg, i))) {
+		strcpy(a.driver, driver);
 		r = add_action(p, &a);
 	}
-	return r < 0 || e->group == VFIOADM_GROUP_NONE ? r : plan_companions(ctx, e, i, p);
+	return r < 0 || e->group == VFIOADM_GROUP_NONE ? r : plan_companions(ctx, cfg, e, i, p);
 }
 
 static int plan_sriov(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
@@ -201,7 +234,7 @@ static int plan_sriov(struct vfioadm_ctx *ctx, const struct vfioadm_config *cfg,
 			strcpy(dflt.file, s->file);
 			r = decide(ctx, cfg, vfioadm_device_get_info(vf), &e, err);
 			if (r >= 0)
-				r = plan_device(ctx, e ? e : &dflt, vfioadm_device_get_info(vf), p);
+				r = plan_device(ctx, cfg, e ? e : &dflt, vfioadm_device_get_info(vf), p);
 			vfioadm_device_free(vf);
 		}
 	}
@@ -267,7 +300,7 @@ EXPORT int vfioadm_config_driver(struct vfioadm_ctx *ctx, const struct vfioadm_c
 	r = decide(ctx, cfg, i, &e, &err);
 	ret[0] = '\0';
 	if (r >= 0 && e)
-		strcpy(ret, e->driver);
+		strcpy(ret, entry_driver(cfg, e));
 	for (size_t k = 0; r >= 0 && !e && i->sriov.role == VFIOADM_SRIOV_VF && k < cfg->n_sriov; k++)
 		if (streq(cfg->sriov[k].pf, i->sriov.pf))
 			strcpy(ret, cfg->sriov[k].driver);
@@ -292,7 +325,7 @@ static int plan_devices(struct vfioadm_ctx *ctx, const struct vfioadm_config *cf
 			continue; /* planned with its PF */
 		if ((r = decide(ctx, cfg, i, &e, err)) < 0)
 			return r;
-		if (e && (r = plan_device(ctx, e, i, p)) < 0)
+		if (e && (r = plan_device(ctx, cfg, e, i, p)) < 0)
 			return r;
 	}
 	return 0;

@@ -152,8 +152,10 @@ static int write_override(struct vfioadm_ctx *ctx, struct lane *l, const char *b
 }
 
 /* Put the function back on @driver ("" = none) with @override, and check it took. @current is
- * the driver it is on now when the caller has just read it, NULL to read it here. */
-static int restore(struct txn *t, const char *current, const char *driver, const char *override)
+ * the driver it is on now when the caller has just read it, NULL to read it here. A VF gets
+ * @vf (NULL: none) back while it has no driver. */
+static int restore(struct txn *t, const char *current, const char *driver, const char *override,
+		   const struct vfioadm_vf_attrs *vf)
 {
 	char now[VFIOADM_NAME_MAX];
 	bool vfio;
@@ -163,9 +165,12 @@ static int restore(struct txn *t, const char *current, const char *driver, const
 			return r;
 		current = now;
 	}
-	if (current[0] && !streq(current, driver) && (r = unbind_driver(t, current)) < 0)
+	bool leave = current[0] && !streq(current, driver);
+	if (leave && (r = unbind_driver(t, current)) < 0)
 		return r;
 	test_pause(t, "restore-unbind");
+	if (leave || !current[0])
+		provision_restore(t, vf);
 	if ((r = write_override(t->ctx, t->lane, t->o.bdf, override)) < 0)
 		return r;
 	test_pause(t, "restore-override");
@@ -283,6 +288,9 @@ static int bind_steps(struct txn *t)
 		return r;
 	}
 	test_pause(t, "unbind");
+	if ((r = provision_apply(t)) < 0)
+		return r;
+	test_pause(t, "provision");
 	if ((r = bind_driver(t, o->driver, t->timeout)) < 0) {
 		if (r == -ETIMEDOUT) {
 			snprintf(o->reason, sizeof(o->reason), "%s did not finish probing in %d ms", o->driver, t->timeout);
@@ -307,7 +315,7 @@ static int roll_back(struct txn *t, int err)
 {
 	struct vfioadm_outcome *o = &t->o;
 	t->rolling_back = true;
-	int r = restore(t, NULL, t->i->driver, t->i->driver_override);
+	int r = restore(t, NULL, t->i->driver, t->i->driver_override, &t->vf_before);
 	if (r == -ENODEV) { /* it is gone (hot-unplugged): nothing left to restore or record */
 		journal_remove(t->ctx, o->bdf);
 		snprintf(o->reason, sizeof(o->reason), "the device disappeared during the operation");
@@ -344,8 +352,11 @@ static int bind_prepare(struct txn *t)
 	int r = choose_driver(t);
 	if (r < 0)
 		return r;
-	if (streq(t->i->driver, o->driver) && t->i->vfio.bound)
-		return 0; /* already there: touch nothing */
+	int provision = provision_prepare(t);
+	if (provision < 0)
+		return provision;
+	if (streq(t->i->driver, o->driver) && t->i->vfio.bound && !provision)
+		return 0; /* already there (and provisioned so): touch nothing */
 	if ((r = precheck(t)) < 0)
 		return r;
 	struct journal *j = &t->j;
@@ -363,6 +374,7 @@ static int bind_prepare(struct txn *t)
 		strcpy(j->orig_driver, t->prev.orig_driver);
 		strcpy(j->orig_override, t->prev.orig_override);
 	}
+	provision_journal(t);
 	return 1;
 }
 
@@ -464,6 +476,9 @@ static int give_to_default_driver(struct txn *t)
 	if (r >= 0 && t->i->driver[0])
 		r = unbind_driver(t, t->i->driver);
 	test_pause(t, "unbind");
+	struct vfioadm_vf_attrs vf;
+	if (r >= 0 && t->has_journal && journal_vf_prev(&t->j, &vf))
+		provision_restore(t, &vf);
 	if (r >= 0)
 		r = sysfs_write(t->ctx, "/sys/bus/pci/drivers_probe", o->bdf);
 	if (r >= 0 && !t->ctx->dry_run) {
@@ -501,9 +516,11 @@ static int unbind_execute(struct txn *t)
 	o->changed = true;
 	test_pause(t, "journal");
 	int kmsg = kmsg_mark(t);
+	struct vfioadm_vf_attrs vf;
+	bool has_vf = t->has_journal && journal_vf_prev(&t->j, &vf);
 	if (t->has_journal && !t->reprobe) {
 		strcpy(o->driver, t->j.orig_driver);
-		r = restore(t, i->driver, t->j.orig_driver, t->j.orig_override);
+		r = restore(t, i->driver, t->j.orig_driver, t->j.orig_override, has_vf ? &vf : NULL);
 	} else {
 		r = give_to_default_driver(t);
 	}
@@ -521,7 +538,7 @@ static int unbind_execute(struct txn *t)
 	else
 		kmsg_reason(t, kmsg);
 	/* never leave it driverless: back onto the VFIO driver it came from */
-	if (i->driver[0] && restore(t, NULL, i->driver, i->driver_override) == 0) {
+	if (i->driver[0] && restore(t, NULL, i->driver, i->driver_override, NULL) == 0) {
 		o->rolled_back = true;
 		if (t->has_journal)
 			journal_write(t->ctx, &t->j); /* "bound" again: the record for a later unbind */
@@ -618,8 +635,9 @@ static int recover_device(struct txn *t)
 	if (j->reprobe) {
 		r = give_to_default_driver(t);
 	} else {
+		struct vfioadm_vf_attrs vf;
 		strcpy(t->o.driver, j->orig_driver);
-		r = restore(t, t->i->driver, j->orig_driver, j->orig_override);
+		r = restore(t, t->i->driver, j->orig_driver, j->orig_override, journal_vf_prev(j, &vf) ? &vf : NULL);
 	}
 	if (r < 0)
 		return r;

@@ -40,11 +40,13 @@ int journal_dir(struct vfioadm_ctx *ctx)
 
 int journal_write(struct vfioadm_ctx *ctx, const struct journal *j)
 {
-	char path[PATH_MAX], text[512];
+	char path[PATH_MAX], text[1024], vf[sizeof(j->vf_prev) + 64] = "";
+	if (j->vf_pf[0])
+		snprintf(vf, sizeof(vf), "vf_pf=%s\nvf_index=%u\nvf_prev=%s\n", j->vf_pf, j->vf_index, j->vf_prev);
 	int n = snprintf(text, sizeof(text),
-			 "bdf=%s\norig_driver=%s\norig_override=%s\ntarget=%s\nstate=%s\nstarted=%lld\norigin=%s\n%s",
+			 "bdf=%s\norig_driver=%s\norig_override=%s\ntarget=%s\nstate=%s\nstarted=%lld\norigin=%s\n%s%s",
 			 j->bdf, j->orig_driver, j->orig_override, j->target, j->state, j->started,
-			 j->from_config ? "config" : "cli", j->reprobe ? "reprobe=1\n" : "");
+			 j->from_config ? "config" : "cli", j->reprobe ? "reprobe=1\n" : "", vf);
 	journal_path(j->bdf, path, sizeof(path));
 	narrate(ctx, "journal", path, j->state);
 	if (ctx->dry_run)
@@ -73,7 +75,7 @@ int journal_parse(const char *text, struct journal *ret)
 {
 	struct journal j = { 0 };
 	unsigned seen = 0;
-	char line[256];
+	char line[sizeof(j.vf_prev) + 16];
 	const char *p = text;
 	while (*p) {
 		size_t len = strcspn(p, "\n");
@@ -114,6 +116,18 @@ int journal_parse(const char *text, struct journal *ret)
 			if (!streq(eq, "config") && !streq(eq, "cli"))
 				return -EINVAL;
 			j.from_config = streq(eq, "config");
+		} else if (streq(line, "vf_pf")) {
+			r = vfioadm_bdf_normalize(eq, j.vf_pf);
+		} else if (streq(line, "vf_index")) {
+			char *end;
+			unsigned long v = strtoul(eq, &end, 10);
+			r = !*eq || *end || *eq == '-' || v > 65535 ? -EINVAL : 0;
+			j.vf_index = (unsigned)v;
+		} else if (streq(line, "vf_prev")) {
+			struct vfioadm_vf_attrs a;
+			char err[128];
+			r = *eq && vfioadm_vf_attrs_parse(eq, &a, err, sizeof(err)) < 0 ? -EINVAL
+			    : strscpy(j.vf_prev, sizeof(j.vf_prev), eq);
 		}
 		if (r < 0)
 			return -EINVAL;
@@ -126,7 +140,7 @@ int journal_parse(const char *text, struct journal *ret)
 
 int journal_read(struct vfioadm_ctx *ctx, const char *bdf, struct journal *ret)
 {
-	char path[PATH_MAX], text[1024];
+	char path[PATH_MAX], text[2048];
 	journal_path(bdf, path, sizeof(path));
 	/* never blocks on a FIFO planted there, never follows a link */
 	_cleanup_close_ int fd = root_open(ctx, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);

@@ -59,6 +59,9 @@ struct journal {
 	long long started;
 	bool from_config;                        /* origin=config: bound by vfioadm apply */
 	bool reprobe;                            /* releasing: to the kernel's default driver */
+	char vf_pf[VFIOADM_BDF_MAX];             /* a provisioned VF (txn/provision.c): its PF, */
+	unsigned vf_index;                       /* its index there and the attributes it had */
+	char vf_prev[512];                       /* before vfioadm first changed them ("" none) */
 };
 /* Open (creating) the journal directory for the run: before a batch's workers write in it. */
 int journal_dir(struct vfioadm_ctx *ctx);
@@ -129,6 +132,10 @@ struct txn {
 	bool reprobe;                        /* unbind: the kernel's default driver gets it */
 	bool rolling_back;                   /* bind: undoing a failure */
 	bool recovering;                     /* finishing what an interrupted run left */
+	struct vfioadm_vf_attrs vf_change;   /* bind: the VF's attributes it sets (txn/provision.c) */
+	struct vfioadm_vf_attrs vf_before;   /* and their values before: what a rollback restores */
+	unsigned vf_index;                   /* a VF's index on its PF, when vf_indexed */
+	bool vf_indexed;
 	struct vfioadm_outcome o;
 };
 /* On the caller's thread (reads, module loading, refusals): 1 when kernel work is left for
@@ -138,6 +145,21 @@ int txn_prepare(struct txn *t, struct vfioadm_ctx *ctx, const char *bdf, const s
 /* On any thread, with a lane of its own: the journal, the writes, verification, rollback. */
 int txn_execute(struct txn *t, struct lane *l);
 void txn_done(struct txn *t);
+/* ---- txn/provision.c: a VF's attributes as a step of its transaction ---- */
+/* bind, on the caller's thread: what the options ask of this VF that it does not have yet
+ * (t->vf_change, t->vf_before; the journal's vf_* fields). 1: there is something to set, 0:
+ * nothing, -errno with the outcome's reason (provision_bad: this device cannot have it). */
+int provision_prepare(struct txn *t);
+/* bind, the VF without a driver: set t->vf_change. 0 or -errno with the reason. */
+int provision_apply(struct txn *t);
+/* back to @a (NULL or none set: nothing to do) on the VF t->j names, without a driver. A failure is a warning in
+ * the outcome, never a reason to leave the device driverless. */
+void provision_restore(struct txn *t, const struct vfioadm_vf_attrs *a);
+/* bind: the journal's vf_* fields, once t->j and t->prev are filled in */
+void provision_journal(struct txn *t);
+/* The attributes a journal says a release restores: false when it records none */
+bool journal_vf_prev(const struct journal *j, struct vfioadm_vf_attrs *ret);
+
 /* txn/batch.c: vfioadm_bind_many() over any such transactions (the unit tests bring fakes) */
 struct txn_ops {
 	int (*prepare)(struct txn *t, struct vfioadm_ctx *ctx, const char *bdf,

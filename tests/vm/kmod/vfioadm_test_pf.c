@@ -265,6 +265,10 @@ static int tpf_max_io_eqs_get(struct devlink_port *port, u32 *n, struct netlink_
 
 static int tpf_max_io_eqs_set(struct devlink_port *port, u32 n, struct netlink_ext_ack *extack)
 {
+	if (n > 64) { /* a refusal with the kernel's reason, for the rollback tests */
+		NL_SET_ERR_MSG_MOD(extack, "at most 64 event queues per VF");
+		return -EINVAL;
+	}
 	port_vf(port)->max_io_eqs = n;
 	return 0;
 }

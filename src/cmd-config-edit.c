@@ -60,6 +60,11 @@ int cli_config_set(struct cli *cli, const char *section, const char *body, bool 
 	return EXIT_OK;
 }
 
+static void print_key(void *data _unused_, const char *key, const char *value)
+{
+	printf("%s = %s\n", key, value);
+}
+
 static void show_text(const struct vfioadm_config *c)
 {
 	for (size_t i = 0; i < c->n_devices; i++) {
@@ -72,7 +77,9 @@ static void show_text(const struct vfioadm_config *c)
 			printf("[device %04x:%04x]\n", d->vendor, d->device);
 		else
 			printf("[device %04x:%04x:%04x:%04x]\n", d->vendor, d->device, d->subvendor, d->subdevice);
-		printf("driver = %s\n# from %s\n\n", d->driver, d->file);
+		printf("driver = %s\n", d->driver);
+		vfioadm_vf_attrs_each(&d->vf, print_key, NULL);
+		printf("# from %s\n\n", d->file);
 	}
 	for (size_t i = 0; i < c->n_sriov; i++)
 		printf("[sriov %s]\nvfs = %u\ndriver = %s\n# from %s\n\n", c->sriov[i].pf, c->sriov[i].numvfs,
@@ -104,6 +111,8 @@ static struct json_object *show_json(const struct vfioadm_config *c)
 		json_object_object_add(e, "selector", json_object_new_string(sel));
 		json_object_object_add(e, "vf_index", d->kind == VFIOADM_SEL_VF ? json_object_new_int((int)d->vf_index) : NULL);
 		json_object_object_add(e, "driver", json_object_new_string(d->driver));
+		if (d->kind == VFIOADM_SEL_VF)
+			json_object_object_add(e, "attributes", json_vf_attrs(&d->vf));
 		json_object_object_add(e, "file", json_object_new_string(d->file));
 		json_object_array_add(dev, e);
 	}

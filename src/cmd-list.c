@@ -213,6 +213,22 @@ static const char *const show_usage[] = {
 	NULL,
 };
 
+/* A PF's VFs as the kernel reports their attributes (vfioadm-vf(8)): one entry per VF in
+ * index order, null where it cannot be told (under --root, no netdev or devlink) */
+static struct json_object *vf_attributes(struct cli *cli, const struct vfioadm_device_info *info, bool print)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < info->sriov.n_vfs; i++) {
+		struct vfioadm_vf_attrs at;
+		char why[256], spec[512];
+		bool ok = vfioadm_vf_attrs_get(cli->ctx, info->bdf, (unsigned)i, &at, why, sizeof(why)) == 0;
+		json_object_array_add(a, ok ? json_vf_attrs(&at) : NULL);
+		if (ok && print && vfioadm_vf_attrs_format(&at, spec, sizeof(spec)) > 0)
+			cli_printf_escaped(stdout, "  vf %zu attributes:   %s", i, spec);
+	}
+	return a;
+}
+
 static int run_show(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -259,10 +275,17 @@ static int run_show(struct cli *cli, int argc, char **argv)
 	const struct vfioadm_device_info *info = vfioadm_device_get_info(dev);
 	bool warned = false;
 	struct vfioadm_match *m = recommend(cli, info, &warned);
-	if (json)
-		json_print(json_device_obj(info, m, true));
-	else
+	bool pf = info->sriov.role == VFIOADM_SRIOV_PF && info->sriov.n_vfs;
+	if (json) {
+		struct json_object *o = json_device_obj(info, m, true), *sriov = json_object_object_get(o, "sriov");
+		if (pf && sriov)
+			json_object_object_add(sriov, "vf_attributes", vf_attributes(cli, info, false));
+		json_print(o);
+	} else {
 		print_device_text(info, m);
+		if (pf)
+			json_object_put(vf_attributes(cli, info, true));
+	}
 	vfioadm_match_free(m);
 	vfioadm_device_free(dev);
 	return EXIT_OK;

@@ -170,10 +170,6 @@ EXPORT int vfioadm_vf_attrs_parse(const char *spec, struct vfioadm_vf_attrs *ret
 		return -EINVAL;
 	}
 	*ret = (struct vfioadm_vf_attrs){ 0 };
-	if (!*buf) {
-		snprintf(err, size, "VF attributes: expected KEY=VALUE[,KEY=VALUE…], got nothing");
-		return -EINVAL;
-	}
 	for (char *save = NULL, *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '=');
 		if (!eq) {
@@ -184,6 +180,10 @@ EXPORT int vfioadm_vf_attrs_parse(const char *spec, struct vfioadm_vf_attrs *ret
 		int r = vfioadm_vf_attr_set(ret, item, eq + 1, err, size);
 		if (r < 0)
 			return r;
+	}
+	if (!ret->set) { /* "", "," */
+		snprintf(err, size, "VF attributes: expected KEY=VALUE[,KEY=VALUE…], got nothing");
+		return -EINVAL;
 	}
 	if ((ret->set & VFIOADM_VF_VLAN) && ret->vlan == 0 && (ret->qos || ret->vlan_proto != 0x8100)) {
 		snprintf(err, size, "qos and vlan_proto need a VLAN id (vlan=1-4095)");

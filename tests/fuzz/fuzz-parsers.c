@@ -75,6 +75,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(!*j.orig_driver || vfioadm_driver_name_valid(j.orig_driver));
 		assert(!strcmp(j.state, "binding") || !strcmp(j.state, "bound") || !strcmp(j.state, "releasing"));
 		assert(!j.reprobe || strstr(s, "reprobe=1"));
+		struct vfioadm_vf_attrs prev;
+		assert(j.vf_index <= 65535);
+		assert(!j.vf_pf[0] || (vfioadm_bdf_normalize(j.vf_pf, norm) == 0 && strcmp(norm, j.vf_pf) == 0));
+		assert(!j.vf_prev[0] || vfioadm_vf_attrs_parse(j.vf_prev, &prev, verr, sizeof(verr)) == 0);
 	}
 	char val[64];
 	const char *cv = cmdline_param(s, "vfio_pci.ids", val, sizeof(val));
@@ -90,8 +94,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vfioadm_config *cfg;
 	struct vfioadm_config_error err;
 	if (config_parse_text(s, size, &cfg, &err) == 0) {
-		for (size_t i = 0; i < cfg->n_devices; i++)
-			assert(vfioadm_driver_name_valid(cfg->devices[i].driver));
+		for (size_t i = 0; i < cfg->n_devices; i++) {
+			const struct vfioadm_cfg_device *e = &cfg->devices[i];
+			assert(vfioadm_driver_name_valid(e->driver));
+			assert(!e->vf.set || (e->kind == VFIOADM_SEL_VF && e->vf.vlan <= 4095 && e->vf.qos <= 7));
+		}
 		for (size_t i = 0; i < cfg->n_mdevs; i++)
 			assert(vfioadm_uuid_valid(cfg->mdevs[i].uuid));
 		vfioadm_config_free(cfg);

@@ -27,7 +27,24 @@ int main(void)
 	is_int(journal_in_flight(&j), 1, "releasing: in flight");
 	is_int(j.reprobe, 1, "reprobe=1");
 
+	const char *vf = "bdf=0000:01:00.1\norig_driver=\norig_override=\ntarget=tpf-vf-vfio-pci\nstate=bound\n"
+			 "vf_pf=01:00.0\nvf_index=0\nvf_prev=mac=00:00:00:00:00:00,vlan=0,trust=off,migratable=off\n";
+	is_int(journal_parse(vf, &j), 0, "a provisioned VF's journal parses");
+	is_str(j.vf_pf, "0000:01:00.0", "its PF, normalised");
+	is_int(j.vf_index, 0, "its index");
+	is_str(j.vf_prev, "mac=00:00:00:00:00:00,vlan=0,trust=off,migratable=off", "the values a release restores");
+	struct vfioadm_vf_attrs a;
+	is_int(journal_vf_prev(&j, &a), 1, "journal_vf_prev reads them");
+	is_int(a.set, VFIOADM_VF_MAC | VFIOADM_VF_VLAN | VFIOADM_VF_TRUST | VFIOADM_VF_MIGRATABLE, "four attributes");
+	is_int(journal_parse(good, &j), 0, "a journal without VF fields");
+	is_int(journal_vf_prev(&j, &a), 0, "records no attributes");
 	const char *bad[] = {
+		"bdf=0000:01:00.1\norig_driver=\norig_override=\ntarget=t\nstate=bound\nvf_pf=zz\n",
+		"bdf=0000:01:00.1\norig_driver=\norig_override=\ntarget=t\nstate=bound\nvf_index=-1\n",
+		"bdf=0000:01:00.1\norig_driver=\norig_override=\ntarget=t\nstate=bound\nvf_index=65536\n",
+		"bdf=0000:01:00.1\norig_driver=\norig_override=\ntarget=t\nstate=bound\nvf_index=\n",
+		"bdf=0000:01:00.1\norig_driver=\norig_override=\ntarget=t\nstate=bound\nvf_prev=colour=blue\n",
+		"bdf=0000:01:00.1\norig_driver=\norig_override=\ntarget=t\nstate=bound\nvf_prev=mac=01:00:5e:00:00:01\n",
 		"",
 		"garbage\n",
 		"bdf=0000:02:00.0\norig_driver=e1000e\norig_override=\ntarget=vfio-pci\n",          /* no state */
@@ -41,7 +58,7 @@ int main(void)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		is_int(journal_parse(bad[i], &j), -EINVAL, "bad journal %zu rejected", i);
-	char big[600];
+	char big[1200];
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	is_int(journal_parse(big, &j), -EINVAL, "an over-long line is rejected");

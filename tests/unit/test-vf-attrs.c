@@ -41,6 +41,7 @@ int main(void)
 	round_trip("trust=on,trust=off", "trust=off");
 
 	refused("", "got nothing");
+	refused(",", "got nothing");
 	refused("mac", "expected KEY=VALUE");
 	refused("colour=blue", "unknown VF attribute 'colour'");
 	refused("mac=02:00:00:00:00", "a unicast MAC address");
@@ -83,5 +84,25 @@ int main(void)
 	is_str(out, "mac=02:00:00:00:00:01,vlan=9,qos=0,vlan_proto=802.1Q,migratable=on", "merge: a VLAN comes whole (its qos 0), the rest stays");
 	char tiny[8];
 	is_int(vfioadm_vf_attrs_format(&base, tiny, sizeof(tiny)), -ENOSPC, "format into a short buffer: -ENOSPC");
+
+	/* diff: what a bind sets (only what differs) and what it records (only what was reported) */
+	struct vfioadm_vf_attrs change, before;
+	vfioadm_vf_attrs_parse("mac=02:00:00:00:00:01,vlan=5,trust=on,migratable=on,query_rss=on", &want, err, sizeof(err));
+	vfioadm_vf_attrs_parse("mac=02:00:00:00:00:01,vlan=0,trust=off,spoofchk=on,migratable=off,roce=on", &have,
+			       err, sizeof(err));
+	vfioadm_vf_attrs_diff(&want, &have, &change, &before);
+	vfioadm_vf_attrs_format(&change, out, sizeof(out));
+	is_str(out, "vlan=5,qos=0,vlan_proto=802.1Q,trust=on,query_rss=on,migratable=on", "diff: the MAC already right is not set");
+	vfioadm_vf_attrs_format(&before, out, sizeof(out));
+	is_str(out, "vlan=0,trust=off,migratable=off", "diff: before holds the reported old values, not query_rss it never reported");
+	vfioadm_vf_attrs_diff(&want, &want, &change, &before);
+	is_int(change.set | before.set, 0, "diff of equal attributes: nothing to set, nothing recorded");
+	vfioadm_vf_attrs_parse("vlan=5,qos=3", &want, err, sizeof(err));
+	vfioadm_vf_attrs_parse("vlan=5,qos=0", &have, err, sizeof(err));
+	vfioadm_vf_attrs_diff(&want, &have, &change, &before);
+	vfioadm_vf_attrs_format(&change, out, sizeof(out));
+	is_str(out, "vlan=5,qos=3,vlan_proto=802.1Q", "diff: a VLAN differing only in its priority is set whole");
+	vfioadm_vf_attrs_format(&before, out, sizeof(out));
+	is_str(out, "vlan=5,qos=0,vlan_proto=802.1Q", "and recorded whole");
 	return tap_done();
 }

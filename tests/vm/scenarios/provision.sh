@@ -158,6 +158,8 @@ for n in 0 1 2 3; do
 done
 /usr/bin/ip link show "$netdev" | grep -q "vf 3 .*02:00:00:00:02:03.*vlan 203.*trust on" &&
 	ok "ip link agrees" || { not_ok "ip link agrees"; /usr/bin/ip link show "$netdev" | sed 's/^/#   /'; }
+is "$(vfioadm show --json $pf | jq -r '[.sriov.vf_attributes[] | "\(.mac)/\(.vlan)"] | join(" ")')" \
+	"02:00:00:00:02:00/200 02:00:00:00:02:01/201 02:00:00:00:02:02/202 02:00:00:00:02:03/203" "show --json lists each VF's attributes"
 check_exit "apply again" 0 vfioadm apply
 grep -q "nothing to do" /tmp/check.out && ok "is idempotent" || { not_ok "is idempotent"; say /tmp/check.out; }
 cp -r $J /tmp/journals.before
@@ -179,4 +181,23 @@ for n in 0 1 2 3; do
 	is "$(state $(vf_n $n) $n | cut -d: -f3-)" "00:00:00:00:00:00 0 false false" "VF $n: every attribute restored"
 done
 is "$(ls $J 2>/dev/null | wc -l)" 0 "no journal left"
+
+# ---- a PF with neither a netdev nor devlink (the nvme PF on nvme): refused as bad input ----
+rm /etc/vfioadm.conf
+check_exit "sriov --vfs 0" 0 vfioadm sriov $pf --vfs 0
+echo > $S/$pf/driver_override
+echo $pf >$S/$pf/driver/unbind
+echo $pf >/sys/bus/pci/drivers/nvme/bind
+is "$(sysfs_driver $pf)" nvme "the PF back on nvme"
+check_exit "2 VFs on vfio-pci" 0 vfioadm sriov $pf --vfs 2 --driver vfio
+check_exit "vf of a PF without netdev or devlink" 2 vfioadm vf $pf
+grep -q "no netdev and no devlink port" /tmp/check.out && ok "says why" || { not_ok "says why"; say /tmp/check.out; }
+v=$(vf_n 1)
+check_exit "unbind a VF" 0 vfioadm unbind $v
+before=$(sysfs_driver $v):$(cat $S/$v/driver_override)
+check_exit "bind --set on its VF" 2 vfioadm bind --set trust=on $v
+grep -q "nothing to provision" /tmp/check.out && ok "says there is nothing to provision" || { not_ok "nothing to provision"; say /tmp/check.out; }
+is "$(sysfs_driver $v):$(cat $S/$v/driver_override)" "$before" "the VF untouched"
+check "no journal" test ! -e $J/$v
+check_exit "back to 0 VFs" 0 vfioadm sriov $pf --vfs 0
 done_testing

@@ -150,9 +150,6 @@ static int vf_show(struct cli *cli, const struct vfioadm_device_info *pf, long o
 static int vf_set(struct cli *cli, const char *pf, unsigned index, const struct vfioadm_vf_attrs *want,
 		  bool dry_run, bool json)
 {
-	int need = cli_need_root(cli, "vf", dry_run);
-	if (need != EXIT_OK)
-		return need;
 	vfioadm_set_dry_run(cli->ctx, dry_run);
 	if (dry_run) {
 		vfioadm_set_action_fn(cli->ctx, print_action, stdout);
@@ -224,6 +221,9 @@ static int run_vf(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("vf", "--set needs the VF's index: vfioadm vf PF INDEX --set SPEC");
 	if (dry_run && !have_set)
 		return cli_usage_error("vf", "--dry-run goes with --set");
+	int need = have_set ? cli_need_root(cli, "vf", dry_run) : EXIT_OK;
+	if (need != EXIT_OK)
+		return need;
 	struct vfioadm_device *dev;
 	int r = vfioadm_device_read(cli->ctx, pf, VFIOADM_FILL_DETAIL, &dev); /* DETAIL: VF drivers */
 	if (r < 0) {

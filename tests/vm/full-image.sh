@@ -36,7 +36,7 @@ root=$(mktemp -d "$out/root.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 echo "full-image: debootstrap bookworm from the host's mirror (a few minutes, once)" >&2
 debootstrap --variant=minbase \
-	--include=systemd,systemd-sysv,udev,kmod,jq,libkmod2,libjson-c5,libpci3,libinih1,pci.ids,iproute2,procps,pciutils,driverctl,dpdk,python3,strace \
+	--include=systemd,systemd-sysv,udev,kmod,jq,libkmod2,libjson-c5,libpci3,libinih1,libmnl0,pci.ids,iproute2,procps,pciutils,driverctl,dpdk,python3,strace \
 	bookworm "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
 	{ tail -n 20 "$out/debootstrap.log" >&2; exit 1; }
 # podman through apt in the new root: debootstrap's own resolver fails on its dependencies

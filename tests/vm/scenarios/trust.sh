@@ -135,7 +135,7 @@ check_exit "list as the user" 0 runuser -u nobody -- vfioadm list
 check_exit "show as the user" 0 runuser -u nobody -- vfioadm show $nic
 check_exit "bind --dry-run as the user" 0 runuser -u nobody -- vfioadm bind --dry-run $nic
 for c in "bind $nic" "unbind $nic" "apply" "sriov 0000:01:00.0 --vfs 1" "config add device $nic driver=vfio" \
-	"mdev remove 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"; do
+	"mdev remove 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001" "vf 0000:01:00.0 0 --set trust=on"; do
 	# shellcheck disable=SC2086
 	runuser -u nobody -- vfioadm $c >/tmp/out 2>&1
 	is "$?" 3 "as the user, '${c%% *}': exit 3"

@@ -52,13 +52,8 @@ static int selects(const struct vfioadm_cfg_device *e, const struct vfioadm_devi
 
 static bool vf_index_matches(struct vfioadm_ctx *ctx, const struct vfioadm_cfg_device *e, const char *bdf)
 {
-	struct vfioadm_device *pf;
-	if (vfioadm_device_read(ctx, e->bdf, VFIOADM_FILL_BASIC, &pf) < 0)
-		return false;
-	const struct vfioadm_device_info *i = vfioadm_device_get_info(pf);
-	bool m = e->vf_index < i->sriov.n_vfs && streq(i->sriov.vfs[e->vf_index], bdf);
-	vfioadm_device_free(pf);
-	return m;
+	int index = vf_index_on_pf(ctx, e->bdf, bdf);
+	return index >= 0 && (unsigned)index == e->vf_index;
 }
 
 /* The entry that decides for this device, or NULL; -EINVAL on a tie with different drivers. */

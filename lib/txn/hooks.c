@@ -143,21 +143,6 @@ struct hook_env {
 	char *envp[ENV_MAX + 2];
 };
 
-/* Which of its PF's VFs @bdf is, as the PF's snapshot lists them: the index, or -1 */
-static int vf_index(struct vfioadm_ctx *ctx, const char *pf, const char *bdf)
-{
-	struct vfioadm_device *d;
-	if (vfioadm_device_read(ctx, pf, VFIOADM_FILL_BASIC, &d) < 0)
-		return -1;
-	const struct vfioadm_device_info *i = vfioadm_device_get_info(d);
-	int index = -1;
-	for (size_t n = 0; n < i->sriov.n_vfs && index < 0; n++)
-		if (streq(i->sriov.vfs[n], bdf))
-			index = (int)n;
-	vfioadm_device_free(d);
-	return index;
-}
-
 /* Only when there are hooks to run: a bind without hooks reads nothing more */
 static void env_build(struct vfioadm_ctx *ctx, struct hook_env *e, enum hook_stage stage, const struct hook_facts *f)
 {
@@ -176,7 +161,7 @@ static void env_build(struct vfioadm_ctx *ctx, struct hook_env *e, enum hook_sta
 		ENV("VFIOADM_IOMMU_GROUP=%d", f->iommu_group);
 	if (f->pf && f->pf[0]) {
 		ENV("VFIOADM_PF=%s", f->pf);
-		int index = vf_index(ctx, f->pf, f->bdf);
+		int index = vf_index_on_pf(ctx, f->pf, f->bdf);
 		if (index >= 0)
 			ENV("VFIOADM_VF_INDEX=%d", index);
 	}

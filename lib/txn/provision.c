@@ -18,21 +18,18 @@ static bool setting_selects(const struct vfioadm_vf_setting *s, const char *pf, 
 	return s->index < 0 || (unsigned)s->index == index;
 }
 
-/* The VF's index on its PF, from the PF's snapshot (its virtfn links): 0 or -errno */
-static int vf_index(struct vfioadm_ctx *ctx, const struct vfioadm_device_info *vf, unsigned *ret)
+int vf_index_on_pf(struct vfioadm_ctx *ctx, const char *pf, const char *bdf)
 {
-	struct vfioadm_device *pf;
-	int r = vfioadm_device_read(ctx, vf->sriov.pf, VFIOADM_FILL_BASIC, &pf);
+	struct vfioadm_device *d;
+	int r = vfioadm_device_read(ctx, pf, VFIOADM_FILL_BASIC, &d);
 	if (r < 0)
 		return r;
-	const struct vfioadm_device_info *p = vfioadm_device_get_info(pf);
+	const struct vfioadm_device_info *p = vfioadm_device_get_info(d);
 	r = -ENOENT;
-	for (size_t k = 0; k < p->sriov.n_vfs; k++)
-		if (streq(p->sriov.vfs[k], vf->bdf)) {
-			*ret = (unsigned)k;
-			r = 0;
-		}
-	vfioadm_device_free(pf);
+	for (size_t k = 0; k < p->sriov.n_vfs && r < 0; k++)
+		if (streq(p->sriov.vfs[k], bdf))
+			r = (int)k;
+	vfioadm_device_free(d);
 	return r;
 }
 
@@ -74,10 +71,10 @@ int provision_prepare(struct txn *t)
 				return bad_request(t, -EINVAL, "%s is not an SR-IOV VF: only VFs take VF attributes", i->bdf);
 		return 0;
 	}
-	unsigned index = 0;
-	int r = vf_index(t->ctx, i, &index);
+	int r = vf_index_on_pf(t->ctx, i->sriov.pf, i->bdf);
 	if (r < 0)
 		return bad_request(t, r, "cannot tell which VF of %s it is", i->sriov.pf);
+	unsigned index = (unsigned)r;
 	struct vfioadm_vf_attrs want = { 0 }, have;
 	for (size_t k = 0; k < opts->n_vf; k++)
 		if (setting_selects(&opts->vf[k], i->sriov.pf, index))

@@ -146,6 +146,9 @@ int txn_prepare(struct txn *t, struct vfioadm_ctx *ctx, const char *bdf, const s
 int txn_execute(struct txn *t, struct lane *l);
 void txn_done(struct txn *t);
 /* ---- txn/provision.c: a VF's attributes as a step of its transaction ---- */
+/* Which of PF @pf's VFs @bdf is, as the PF's snapshot lists them (its virtfn links, in index
+ * order): the index, -ENOENT not one of them, -errno */
+int vf_index_on_pf(struct vfioadm_ctx *ctx, const char *pf, const char *bdf);
 /* bind, on the caller's thread: what the options ask of this VF that it does not have yet
  * (t->vf_change, t->vf_before; the journal's vf_* fields). 1: there is something to set, 0:
  * nothing, -errno with the outcome's reason (provision_bad: this device cannot have it). */

@@ -10,6 +10,8 @@ pkgs=(
 	jq valgrind kmod pciutils
 	# ip and devlink read VF attributes back in the provisioning scenario
 	iproute2
+	# the Debian packages (debian/): built with dpkg-buildpackage, checked by lintian
+	dpkg-dev debhelper lintian
 	# CDI specs validated against the CDI project's schema (../shared/cdi), YAML read back
 	python3-jsonschema python3-yaml
 	# fuzzing (libFuzzer)

@@ -43,5 +43,11 @@ rm /etc/vfioadm.d/zz-initramfs-hook-test.conf
 [ $created_dir = 1 ] && ! ls /etc/vfioadm.conf /etc/vfioadm.d/*.conf >/dev/null 2>&1 && {
 	mkinitramfs -d "$conf" -o "$tmp/without.img" "$rel" 2>/dev/null
 	lsinitramfs "$tmp/without.img" | grep -q "sbin/vfioadm" && not_ok "no configuration: nothing added" || ok "no configuration: nothing added"
+	# the package's /etc/vfioadm.conf: only comments, no section
+	printf '# [device 0000:3b:00.0]\n# driver = auto\n' >/etc/vfioadm.d/zz-initramfs-hook-test.conf
+	mkinitramfs -d "$conf" -o "$tmp/comments.img" "$rel" 2>/dev/null
+	rm /etc/vfioadm.d/zz-initramfs-hook-test.conf
+	lsinitramfs "$tmp/comments.img" | grep -q "sbin/vfioadm" && not_ok "a configuration of comments only: nothing added" ||
+		ok "a configuration of comments only: nothing added"
 }
 done_testing

@@ -129,7 +129,8 @@ build_test_modules() {
 # Scenario header lines: "# extra: mod…" (test modules to install), "# load: mod…" (kernel
 # modules the guest loads at boot, like a host's udev would), "# qemu: args" (extra devices),
 # "# tools: prog…" (host programs copied into the fast guest, for profiling),
-# "# flavour: full" (boot the cached debootstrap'd Debian with systemd + udev instead of busybox).
+# "# flavour: full" (boot the cached debootstrap'd Debian with systemd + udev instead of busybox),
+# "# install: deb" (full flavour: the guest gets vfioadm's .deb files in /debs, not an install).
 header() { sed -n "s/^# $1: //p" "$scen_file" | tr '\n' ' '; }
 
 copy_with_libs() { # copy an executable and its shared-library closure into $root
@@ -160,8 +161,19 @@ build_full_initramfs() {
 	# vfioadm exactly as `meson install` lays it out, boot units enabled by its own install step
 	# (data/enable-units.sh), not by this harness: what a user gets. The Debian root is
 	# merged-/usr (/lib is a link to usr/lib), so lib/ goes to usr/lib.
-	cp -a "$stage/." "$p/"
-	if [ -d "$p/lib" ]; then cp -a "$p/lib/." "$p/usr/lib/" && rm -rf "$p/lib"; fi
+	if [ "$(header install | tr -d ' ')" = deb ]; then
+		# "# install: deb": no vfioadm in the payload but its Debian packages, built from this
+		# tree (scripts/build-deb.sh, reused while the tree is unchanged), for the scenario to
+		# install with apt as an admin does
+		local debs=$builddir/debs
+		"$here/../../scripts/build-deb.sh" "$debs" >"$work/build-deb.log" 2>&1 ||
+			{ cat "$work/build-deb.log" >&2; bail "the Debian packages did not build"; }
+		mkdir -p "$p/debs"
+		cp "$debs"/vfioadm_*.deb "$debs"/libvfioadm0_*.deb "$p/debs/"
+	else
+		cp -a "$stage/." "$p/"
+		if [ -d "$p/lib" ]; then cp -a "$p/lib/." "$p/usr/lib/" && rm -rf "$p/lib"; fi
+	fi
 	for f in "$builddir"/tests/vm/*; do [ -x "$f" ] && [ -f "$f" ] && cp "$f" "$p/usr/local/sbin/"; done
 	for m in $(header extra); do cp "$kmods/$m.ko" "$p/usr$kdir/extra/"; done
 	header load >"$p/etc/vfioadm-load-modules"

@@ -12,7 +12,7 @@ nic=0000:02:00.0 edu=0000:00:10.0 S=/sys/bus/pci/devices
 override() { cat $S/$1/driver_override; }
 say() { sed 's/^/#   /' "$1"; }
 # everything of vfioadm on the disk, outside the harness's own files (/debs, /scenario,
-# /usr/local, the test modules)
+# /usr/local, the test modules). The root is merged-/usr: /lib is /usr/lib.
 leftovers() {
 	find /etc /lib /usr/lib /usr/sbin /usr/bin /usr/share /var/lib/dpkg/info /var/lib/systemd \
 		-xdev -name '*vfioadm*' ! -path '/usr/lib/modules/*' ! -path '/lib/modules/*' 2>/dev/null |
@@ -53,8 +53,9 @@ case $VFIOADM_BOOT in
 	is "$(sysfs_driver $edu)" edu-vfio-pci "edu on its variant driver"
 	is "$(vfioadm plan)" "nothing to do: this host matches the configuration" "after boot, the host matches"
 	leftovers >/tmp/before
-	is "$(grep -cx '/usr/sbin/vfioadm\|/lib/udev/rules.d/70-vfioadm.rules\|/usr/share/initramfs-tools/hooks/vfioadm\|/etc/vfioadm.conf\|/etc/systemd/system/multi-user.target.wants/vfioadm-apply.service\|/etc/systemd/system/sysinit.target.wants/vfioadm-claim.service\|/etc/vfioadm.d/50-vfioadm.conf' /tmp/before)" 7 \
-		"before the purge the search finds the binary, rule, hook, conffile, enabled units and managed file"
+	found=$(grep -cx '/usr/sbin/vfioadm\|/usr/lib/udev/rules.d/70-vfioadm.rules\|/usr/share/initramfs-tools/hooks/vfioadm\|/etc/vfioadm.conf\|/etc/systemd/system/multi-user.target.wants/vfioadm-apply.service\|/etc/systemd/system/sysinit.target.wants/vfioadm-claim.service\|/etc/vfioadm.d/50-vfioadm.conf' /tmp/before)
+	is "$found" 7 "before the purge the search finds the binary, rule, hook, conffile, enabled units and managed file"
+	[ "$found" = 7 ] || say /tmp/before
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y vfioadm libvfioadm0 >/tmp/apt.out 2>&1
 	rc=$?
 	is "$rc" 0 "apt-get purge vfioadm libvfioadm0"

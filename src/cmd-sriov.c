@@ -15,8 +15,9 @@ static const char *const sriov_usage[] = {
 	"host driver touches them), each VF is bound and verified, and autoprobe is restored.",
 	"A changed count writes 0 first; --vfs 0 removes them, refused while a VF is in use",
 	"unless --force. If a VF cannot be bound, the PF gets its previous count back.",
-	"--set provisions every VF (SPEC) or VF INDEX (INDEX:SPEC) before it is bound, as",
-	"'vfioadm bind --set' does (vfioadm-vf(8)); later --set options win.",
+	"Each VF is provisioned before it is bound, as 'vfioadm bind --set' does (vfioadm-vf(8)),",
+	"with the attributes of its [vf PF INDEX] section in vfioadm.conf and then those of",
+	"--set: every VF (SPEC) or VF INDEX (INDEX:SPEC); later ones win.",
 	NULL,
 };
 
@@ -131,6 +132,37 @@ static int parse_mode(const char *arg, struct vfioadm_sriov_opts *o)
 	return EXIT_OK;
 }
 
+/* What the VFs are provisioned with: the configuration's [vf PF N] sections for this PF (as
+ * apply would set them), then the --set options, which win. *all is the caller's to free, and
+ * *cfg, which its PFs point into. Returns EXIT_OK or EXIT_USAGE (a configuration that does not
+ * load: the VFs would be bound without the profile it gives them). */
+static int provisioning(struct cli *cli, const struct vfioadm_vf_setting *set, size_t n_set,
+			struct vfioadm_vf_setting **all, size_t *n, struct vfioadm_config **cfg)
+{
+	struct vfioadm_config_error err;
+	struct vfioadm_vf_setting *conf = NULL;
+	size_t n_conf = 0;
+	int r = vfioadm_config_load(cli->ctx, cfg, &err);
+	if (r == -EINVAL) {
+		if (err.line)
+			cli_error("%s:%d: %s", err.file, err.line, err.message);
+		else
+			cli_error("%s: %s", err.file, err.message);
+		return EXIT_USAGE;
+	}
+	if (r < 0 || vfioadm_config_vf_settings(*cfg, &conf, &n_conf) < 0 ||
+	    !(*all = reallocarray(conf, n_conf + n_set + 1, sizeof(*conf)))) {
+		cli_error("cannot read the configuration's [vf] sections: %s", cli_strerror(r < 0 ? r : -ENOMEM));
+		free(conf);
+		return EXIT_USAGE;
+	}
+	memcpy(*all + n_conf, set, n_set * sizeof(*set));
+	*n = n_conf + n_set;
+	return EXIT_OK;
+}
+
+static int sriov_change(struct cli *cli, const char *pf, const struct vfioadm_sriov_opts *so, bool dry_run, bool json);
+
 static int run_sriov(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -184,9 +216,24 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("sriov", "--set provisions VFs before a VFIO driver binds them: not with --driver host");
 	for (size_t i = 0; i < so.n_vf; i++)
 		vf[i].pf = pf;
-	so.vf = vf;
 	if (!have_vfs)
 		return sriov_status(cli, pf, json);
+	struct vfioadm_vf_setting *all = NULL;
+	struct vfioadm_config *cfg = NULL;
+	if (so.mode != VFIOADM_VF_HOST && provisioning(cli, vf, so.n_vf, &all, &so.n_vf, &cfg) != EXIT_OK) {
+		vfioadm_config_free(cfg);
+		return EXIT_USAGE;
+	}
+	so.vf = all;
+	int code = sriov_change(cli, pf, &so, dry_run, json);
+	free(all);
+	vfioadm_config_free(cfg);
+	return code;
+}
+
+/* --vfs N: the change, its result in words or JSON */
+static int sriov_change(struct cli *cli, const char *pf, const struct vfioadm_sriov_opts *so, bool dry_run, bool json)
+{
 	int need = cli_need_root(cli, "sriov", dry_run);
 	if (need != EXIT_OK)
 		return need;
@@ -195,11 +242,11 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 		vfioadm_set_action_fn(cli->ctx, print_sriov_action, NULL);
 		printf("%s (dry run: nothing is written)\n", pf);
 	}
-	if (cli_lock(cli, so.timeout_ms ? so.timeout_ms : CLI_LOCK_TIMEOUT_MS) != EXIT_OK)
+	if (cli_lock(cli, so->timeout_ms ? so->timeout_ms : CLI_LOCK_TIMEOUT_MS) != EXIT_OK)
 		return EXIT_FAILED;
 	struct vfioadm_sriov_outcome o;
-	int r = vfioadm_sriov_set(cli->ctx, pf, &so, &o);
-	int code = r < 0 ? sriov_error(pf, r, &o, so.numvfs) : EXIT_OK;
+	int r = vfioadm_sriov_set(cli->ctx, pf, so, &o);
+	int code = r < 0 ? sriov_error(pf, r, &o, so->numvfs) : EXIT_OK;
 	if (code == EXIT_OK && !dry_run && !json)
 		printf("%s: %u VFs%s (was %u)\n", pf, o.numvfs, o.changed ? "" : ", as they were", o.prev_numvfs);
 	if (json) {

@@ -182,6 +182,14 @@ for n in 0 1 2 3; do
 done
 is "$(ls $J 2>/dev/null | wc -l)" 0 "no journal left"
 
+# ---- vfioadm sriov itself takes each VF's profile from its [vf] section ----
+conf none >/etc/vfioadm.conf
+check_exit "sriov --vfs 0" 0 vfioadm sriov $pf --vfs 0
+check_exit "sriov --vfs 4 with the [vf] sections configured" 0 vfioadm sriov $pf --vfs 4
+for n in 0 1 2 3; do
+	is "$(state $(vf_n $n) $n)" "tpf-vf-vfio-pci:tpf-vf-vfio-pci:02:00:00:00:02:0$n 20$n true true" "sriov: VF $n as configured"
+done
+
 # ---- a PF with neither a netdev nor devlink (the nvme PF on nvme): refused as bad input ----
 rm /etc/vfioadm.conf
 check_exit "sriov --vfs 0" 0 vfioadm sriov $pf --vfs 0

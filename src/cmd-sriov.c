@@ -220,11 +220,14 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 		return sriov_status(cli, pf, json);
 	struct vfioadm_vf_setting *all = NULL;
 	struct vfioadm_config *cfg = NULL;
-	if (so.mode != VFIOADM_VF_HOST && provisioning(cli, vf, so.n_vf, &all, &so.n_vf, &cfg) != EXIT_OK) {
+	if (so.mode != VFIOADM_VF_HOST && so.numvfs && provisioning(cli, vf, so.n_vf, &all, &so.n_vf, &cfg) != EXIT_OK) {
 		vfioadm_config_free(cfg);
 		return EXIT_USAGE;
 	}
-	so.vf = all;
+	if (all)
+		so.vf = all;
+	else
+		so.vf = vf; /* removing VFs, or onto host drivers: no configuration needed */
 	int code = sriov_change(cli, pf, &so, dry_run, json);
 	free(all);
 	vfioadm_config_free(cfg);

@@ -16,7 +16,7 @@ static const char *const vf_usage[] = {
 	"  mac=MAC vlan=ID qos=N vlan_proto=802.1Q|802.1ad trust=on|off spoofchk=on|off",
 	"  link_state=auto|enable|disable min_tx_rate=MBPS max_tx_rate=MBPS query_rss=on|off",
 	"  hw_addr=MAC roce=on|off migratable=on|off ipsec_crypto=on|off ipsec_packet=on|off",
-	"  max_io_eqs=N",
+	"  max_io_eqs=N state=active|inactive",
 	"Port-function capabilities (roce, migratable, ipsec) change only while the VF has no",
 	"driver: 'vfioadm bind --set SPEC VF' provisions it between unbind and probe, and puts",
 	"the old values back when the VF is released.",

@@ -362,9 +362,10 @@ enum vfioadm_vf_attr {
 	VFIOADM_VF_IPSEC_CRYPTO = 1u << 11,
 	VFIOADM_VF_IPSEC_PACKET = 1u << 12,
 	VFIOADM_VF_MAX_IO_EQS = 1u << 13,
+	VFIOADM_VF_STATE = 1u << 14,      /* the port function's state (active, inactive) */
 };
 #define VFIOADM_VF_RTNL_ATTRS 0x00ffu
-#define VFIOADM_VF_DEVLINK_ATTRS 0x3f00u
+#define VFIOADM_VF_DEVLINK_ATTRS 0x7f00u
 struct vfioadm_vf_attrs {
 	unsigned set;                       /* VFIOADM_VF_* */
 	uint8_t mac[6], hw_addr[6];
@@ -376,6 +377,7 @@ struct vfioadm_vf_attrs {
 	uint32_t min_tx_rate, max_tx_rate;  /* Mbit/s, 0: no limit */
 	bool roce, migratable, ipsec_crypto, ipsec_packet;
 	uint32_t max_io_eqs;
+	uint8_t state;                      /* 0 inactive, 1 active */
 };
 /* "mac=02:00:00:00:00:01,vlan=5,trust=on,migratable=on" (vfioadm-sriov(8)). -EINVAL with @err. */
 int vfioadm_vf_attrs_parse(const char *spec, struct vfioadm_vf_attrs *ret, char *err, size_t size);

@@ -11,7 +11,7 @@
 
 #include "access/access.h"
 
-enum kind { K_BOOL, K_MAC, K_U32, K_VLAN, K_QOS, K_PROTO, K_LINK };
+enum kind { K_BOOL, K_MAC, K_U32, K_VLAN, K_QOS, K_PROTO, K_LINK, K_STATE };
 
 static const struct key {
 	const char *name;
@@ -34,9 +34,20 @@ static const struct key {
 	{ "ipsec_crypto", VFIOADM_VF_IPSEC_CRYPTO, K_BOOL },
 	{ "ipsec_packet", VFIOADM_VF_IPSEC_PACKET, K_BOOL },
 	{ "max_io_eqs", VFIOADM_VF_MAX_IO_EQS, K_U32 },
+	{ "state", VFIOADM_VF_STATE, K_STATE },
 };
 
 static const char *const link_states[] = { "auto", "enable", "disable" };
+static const char *const fn_states[] = { "inactive", "active" }; /* DEVLINK_PORT_FN_STATE_* */
+
+/* @value's position in @words, or -1 */
+static int word_index(const char *const *words, size_t n, const char *value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(words[i], value))
+			return (int)i;
+	return -1;
+}
 
 static bool *bool_field(struct vfioadm_vf_attrs *a, unsigned bit)
 {
@@ -116,7 +127,7 @@ EXPORT int vfioadm_vf_attr_set(struct vfioadm_vf_attrs *a, const char *key, cons
 	if (!k) {
 		snprintf(err, size, "unknown VF attribute '%.40s' (mac, vlan, qos, vlan_proto, trust, spoofchk, "
 			 "link_state, min_tx_rate, max_tx_rate, query_rss, hw_addr, roce, migratable, ipsec_crypto, "
-			 "ipsec_packet, max_io_eqs)", key);
+			 "ipsec_packet, max_io_eqs, state)", key);
 		return -EINVAL;
 	}
 	uint32_t u;
@@ -148,13 +159,20 @@ EXPORT int vfioadm_vf_attr_set(struct vfioadm_vf_attrs *a, const char *key, cons
 			return bad(err, size, key, value, "802.1Q or 802.1ad");
 		a->vlan_proto = streq(value, "802.1Q") ? 0x8100 : 0x88a8;
 		break;
-	case K_LINK:
-		for (u = 0; u < ARRAY_SIZE(link_states) && !streq(value, link_states[u]); u++)
-			;
-		if (u == ARRAY_SIZE(link_states))
+	case K_LINK: {
+		int w = word_index(link_states, ARRAY_SIZE(link_states), value);
+		if (w < 0)
 			return bad(err, size, key, value, "auto, enable or disable");
-		a->link_state = (uint8_t)u;
+		a->link_state = (uint8_t)w;
 		break;
+	}
+	case K_STATE: {
+		int w = word_index(fn_states, ARRAY_SIZE(fn_states), value);
+		if (w < 0)
+			return bad(err, size, key, value, "active or inactive");
+		a->state = (uint8_t)w;
+		break;
+	}
 	}
 	if (k->bit == VFIOADM_VF_VLAN && !a->vlan_proto)
 		a->vlan_proto = 0x8100;
@@ -206,6 +224,7 @@ EXPORT void vfioadm_vf_attrs_merge(struct vfioadm_vf_attrs *into, const struct v
 		case K_U32: *u32_field(into, bit) = *u32_field(&f, bit); break;
 		case K_VLAN: into->vlan = f.vlan; into->qos = f.qos; into->vlan_proto = f.vlan_proto; break;
 		case K_LINK: into->link_state = f.link_state; break;
+		case K_STATE: into->state = f.state; break;
 		default: break; /* qos, vlan_proto: with vlan */
 		}
 		into->set |= bit;
@@ -225,6 +244,7 @@ static void key_value(const struct vfioadm_vf_attrs *a, const struct key *k, cha
 	case K_QOS: snprintf(buf, size, "%u", c.qos); break;
 	case K_PROTO: snprintf(buf, size, "%s", c.vlan_proto == 0x88a8 ? "802.1ad" : "802.1Q"); break;
 	case K_LINK: snprintf(buf, size, "%s", link_states[c.link_state < 3 ? c.link_state : 0]); break;
+	case K_STATE: snprintf(buf, size, "%s", fn_states[c.state ? 1 : 0]); break;
 	}
 }
 

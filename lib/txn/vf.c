@@ -332,6 +332,12 @@ static int fn_attr(const struct nlattr *at, void *data)
 			a->set |= VFIOADM_VF_MAX_IO_EQS;
 		}
 		break;
+	case DEVLINK_PORT_FN_ATTR_STATE:
+		if (mnl_attr_validate(at, MNL_TYPE_U8) == 0) {
+			a->state = mnl_attr_get_u8(at) == DEVLINK_PORT_FN_STATE_ACTIVE;
+			a->set |= VFIOADM_VF_STATE;
+		}
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -405,6 +411,9 @@ static void put_port_function(struct nlmsghdr *h, const struct vfioadm_vf_attrs 
 		mnl_attr_put(h, PORT_FN_ATTR_CAPS, sizeof(bf), bf);
 	if (w->set & VFIOADM_VF_MAX_IO_EQS)
 		mnl_attr_put_u32(h, PORT_FN_ATTR_MAX_IO_EQS, w->max_io_eqs);
+	if (w->set & VFIOADM_VF_STATE)
+		mnl_attr_put_u8(h, DEVLINK_PORT_FN_ATTR_STATE, w->state ? DEVLINK_PORT_FN_STATE_ACTIVE
+									 : DEVLINK_PORT_FN_STATE_INACTIVE);
 	mnl_attr_nest_end(h, fn);
 }
 
@@ -516,6 +525,6 @@ EXPORT int vfioadm_vf_attrs_set(struct vfioadm_ctx *ctx, const char *pf, unsigne
 	}
 	if (dl.set && (r = devlink_set(p, vf, &dl, why, size)) == -ENODEV && !why[0])
 		snprintf(why, size, "%s has no devlink port for VF %u: its port function (hw_addr, roce, migratable, "
-			 "ipsec, max_io_eqs) cannot be set", p, vf);
+			 "ipsec, max_io_eqs, state) cannot be set", p, vf);
 	return dl.set ? r : 0;
 }

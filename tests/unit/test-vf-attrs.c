@@ -32,6 +32,8 @@ int main(void)
 	round_trip("mac=02:00:00:00:00:01", "mac=02:00:00:00:00:01");
 	round_trip("mac=02:AB:cd:00:00:FF,trust=yes", "mac=02:ab:cd:00:00:ff,trust=on");
 	round_trip("vlan=4095", "vlan=4095,qos=0,vlan_proto=802.1Q");
+	round_trip("state=active,migratable=on", "migratable=on,state=active");
+	round_trip("state=inactive", "state=inactive");
 	round_trip("vlan=5,qos=3,vlan_proto=802.1ad", "vlan=5,qos=3,vlan_proto=802.1ad");
 	round_trip("vlan=0", "vlan=0");
 	round_trip("migratable=on,trust=off,spoofchk=0,link_state=disable", "trust=off,spoofchk=off,link_state=disable,migratable=on");
@@ -57,6 +59,7 @@ int main(void)
 	refused("vlan_proto=802.1x", "802.1Q or 802.1ad");
 	refused("trust=maybe", "on or off");
 	refused("link_state=up", "auto, enable or disable");
+	refused("state=up", "active or inactive");
 	refused("max_tx_rate=4294967296", "a number 0-4294967295");
 	refused("max_tx_rate= 5", "a number");
 	char big[600];

@@ -7,7 +7,7 @@
  *   - a netdev (under the PF's sysfs node) implements the rtnetlink VF ops (ndo_set_vf_*,
  *     ndo_get_vf_config), so IFLA_VFINFO_LIST and RTM_SETLINK go through the kernel's real path;
  *   - a devlink instance on the PF with a PCI_VF port per VF and port-function ops (hw_addr,
- *     roce, migratable, max_io_eqs). As for mlx5, migratable and roce can only be changed while
+ *     roce, migratable, max_io_eqs, state). As for mlx5, migratable and roce can only be changed while
  *     the VF has no driver (-EBUSY with the reason in extack).
  * vfioadm_test_pf_vf_migratable() tells the test variant driver whether a VF was provisioned.
  * The devlink port-function ops are those of 6.12; older kernels build an empty module.
@@ -34,7 +34,7 @@ struct tpf_vf {
 	int link_state;
 	int min_tx_rate, max_tx_rate;
 	u8 hw_addr[ETH_ALEN];
-	bool roce, migratable;
+	bool roce, migratable, active;
 	u32 max_io_eqs;
 };
 
@@ -273,7 +273,23 @@ static int tpf_max_io_eqs_set(struct devlink_port *port, u32 n, struct netlink_e
 	return 0;
 }
 
+static int tpf_state_get(struct devlink_port *port, enum devlink_port_fn_state *state,
+			 enum devlink_port_fn_opstate *opstate, struct netlink_ext_ack *extack)
+{
+	*state = port_vf(port)->active ? DEVLINK_PORT_FN_STATE_ACTIVE : DEVLINK_PORT_FN_STATE_INACTIVE;
+	*opstate = port_vf(port)->active ? DEVLINK_PORT_FN_OPSTATE_ATTACHED : DEVLINK_PORT_FN_OPSTATE_DETACHED;
+	return 0;
+}
+
+static int tpf_state_set(struct devlink_port *port, enum devlink_port_fn_state state, struct netlink_ext_ack *extack)
+{
+	port_vf(port)->active = state == DEVLINK_PORT_FN_STATE_ACTIVE;
+	return 0;
+}
+
 static const struct devlink_port_ops tpf_port_ops = {
+	.port_fn_state_get = tpf_state_get,
+	.port_fn_state_set = tpf_state_set,
 	.port_fn_hw_addr_get = tpf_hw_addr_get,
 	.port_fn_hw_addr_set = tpf_hw_addr_set,
 	.port_fn_roce_get = tpf_roce_get,

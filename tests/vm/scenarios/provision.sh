@@ -53,6 +53,11 @@ check_exit "the same again changes nothing" 0 vfioadm vf $pf 1 --set mac=02:00:0
 grep -q "as it was" /tmp/check.out && ok "says so" || { not_ok "says so"; say /tmp/check.out; }
 check_exit "migratable while the VF has no driver" 0 vfioadm vf $pf 1 --set migratable=on
 is "$(attr 1 migratable)" true "migratable on (devlink port function get)"
+check_exit "state of VF 2's port function" 0 vfioadm vf $pf 2 --set state=active
+is "$(attr 2 state)" active "the port function is active (DEVLINK_PORT_FN_ATTR_STATE)"
+/usr/bin/devlink port show pci/$pf/3 2>&1 | grep -q "state active" && ok "devlink agrees on the state" ||
+	{ not_ok "devlink agrees on the state"; /usr/bin/devlink port show pci/$pf/3 2>&1 | sed 's/^/#   /'; }
+vfioadm vf $pf 2 --set state=inactive >/dev/null
 check_exit "hw_addr of VF 1's port function" 0 vfioadm vf $pf 1 --set hw_addr=02:00:00:00:aa:01
 /usr/bin/devlink port show pci/$pf/2 2>&1 | grep -q "hw_addr 02:00:00:00:aa:01" && ok "devlink agrees" ||
 	{ not_ok "devlink agrees"; /usr/bin/devlink port show 2>&1 | sed 's/^/#   /'; }

@@ -4,19 +4,34 @@
 # Debian expects them, the units are enabled and never started by the package, the initramfs is
 # rebuilt by trigger, and a program builds against libvfioadm-dev alone. What they do on a real
 # system is the VM scenario tests/vm/scenarios/package.sh.
-# Usage: package-test.sh BUILD_DIR SOURCE_DIR        Output: TAP.
+# Usage: package-test.sh BUILD_DIR SOURCE_DIR        Output: TAP. Needs root and the network
+# (debootstrap of a clean build root).
 set -uo pipefail
 build=$1 src=$2
 . "$src/tests/fixtures/tap.sh"
 debs=$build/debs
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf --one-file-system "$tmp"' EXIT
 
 "$src/scripts/build-deb.sh" "$debs" >"$tmp/build.out" 2>&1
 is "$?" 0 "dpkg-buildpackage -us -uc -b in a clean copy of the tree"
 [ -f "$debs/vfioadm_0.1.0_amd64.deb" ] || { sed 's/^/#   /' "$tmp/build.out"; echo "Bail out! no packages"; exit 1; }
 (cd "$src" && dpkg-checkbuilddeps) >"$tmp/bd" 2>&1
-is "$?" 0 "its Build-Depends are what the build needs (dpkg-checkbuilddeps)"
+is "$?" 0 "its Build-Depends are installed here (dpkg-checkbuilddeps)"
+# a clean bookworm build root: build-essential (debootstrap's buildd variant), then only what
+# apt-get build-dep installs from debian/control
+ch=$tmp/chroot
+if mirror=$("$src/scripts/apt-mirror.sh") && debootstrap --variant=buildd bookworm "$ch" "$mirror" >"$tmp/debootstrap.log" 2>&1; then
+	"$src/scripts/build-deb.sh" --chroot "$ch" "$tmp/clean" >"$tmp/clean.out" 2>&1
+	is "$?" 0 "it builds in a clean bookworm root with only build-essential and its Build-Depends"
+	[ -f "$tmp/clean/vfioadm_0.1.0_amd64.deb" ] || sed 's/^/#   /' "$tmp/clean.out" | tail -30
+	is "$(dpkg-deb -c "$tmp/clean/vfioadm_0.1.0_amd64.deb" 2>/dev/null | awk '{print $6}' | sort | md5sum)" \
+		"$(dpkg-deb -c "$debs/vfioadm_0.1.0_amd64.deb" | awk '{print $6}' | sort | md5sum)" "with the same files as the build here"
+else
+	not_ok "debootstrap of a clean bookworm build root"
+	tail -20 "$tmp/debootstrap.log" | sed 's/^/#   /'
+fi
+rm -rf --one-file-system "$ch"
 
 # ---- lintian: 0 errors, 0 warnings ----
 lintian --pedantic -I -E "$debs"/vfioadm_*.changes >"$tmp/lintian" 2>&1

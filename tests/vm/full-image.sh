@@ -20,16 +20,7 @@ stamp=$img.$(cat "$0" "$here/guest/full-scenario.sh" | sha256sum | cut -c1-12)
 if [ -f "$stamp" ] && [ -f "$img" ]; then echo "$img"; exit 0; fi
 export PATH=$PATH:/usr/sbin:/sbin
 
-apt_mirror() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk '/^URIs:/ {u=$2} /^Suites:/ && / bookworm( |$)/ {print u; exit}' "$f"
-	done
-	grep -hE '^deb +[^ ]+ +bookworm( |$)' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' || true
-}
-mirror=$(apt_mirror | awk 'NR == 1') # reads all: no SIGPIPE under pipefail
-[ -n "$mirror" ] || { echo "full-image: no bookworm mirror in this host's apt sources" >&2; exit 1; }
+mirror=$("$here/../../scripts/apt-mirror.sh") || exit 1
 
 mkdir -p "$out"
 root=$(mktemp -d "$out/root.XXXXXX")

@@ -44,6 +44,10 @@ struct dra_out;
 struct dra_out *dra_begin(struct cli *cli, bool probe);
 void dra_add(struct dra_out *d, const struct vfioadm_device_info *info); /* skips the unusable */
 int dra_end(struct dra_out *d);                                          /* prints, frees */
+/* src/cmd-config.c: load the configuration, or say which file and line is wrong: EXIT_OK,
+ * EXIT_USAGE (it does not parse, or is not root's), EXIT_FAILED (it cannot be read) */
+struct vfioadm_config;
+int cli_config_load(struct cli *cli, struct vfioadm_config **cfg);
 /* src/cmd-config-edit.c: set or (body NULL) remove a section of the managed file */
 int cli_config_set(struct cli *cli, const char *section, const char *body, bool locked);
 

@@ -30,7 +30,7 @@ static const char *const kind_names[] = {
 	[VFIOADM_ACT_BIND] = "bind", [VFIOADM_ACT_MDEV_CREATE] = "mdev-create",
 };
 
-static int load(struct cli *cli, struct vfioadm_config **cfg, struct vfioadm_plan **plan)
+int cli_config_load(struct cli *cli, struct vfioadm_config **cfg)
 {
 	struct vfioadm_config_error err;
 	int r = vfioadm_config_load(cli->ctx, cfg, &err);
@@ -45,6 +45,15 @@ static int load(struct cli *cli, struct vfioadm_config **cfg, struct vfioadm_pla
 		cli_error("cannot read the configuration: %s", cli_strerror(r));
 		return EXIT_FAILED;
 	}
+	return EXIT_OK;
+}
+
+static int load(struct cli *cli, struct vfioadm_config **cfg, struct vfioadm_plan **plan)
+{
+	struct vfioadm_config_error err;
+	int r = cli_config_load(cli, cfg);
+	if (r != EXIT_OK)
+		return r;
 	r = vfioadm_plan_compute(cli->ctx, *cfg, plan, &err);
 	if (r == -EINVAL) {
 		cli_error("%s: %s", err.file, err.message);

@@ -134,27 +134,21 @@ static int parse_mode(const char *arg, struct vfioadm_sriov_opts *o)
 
 /* What the VFs are provisioned with: the configuration's [vf PF N] sections for this PF (as
  * apply would set them), then the --set options, which win. *all is the caller's to free, and
- * *cfg, which its PFs point into. Returns EXIT_OK or EXIT_USAGE (a configuration that does not
- * load: the VFs would be bound without the profile it gives them). */
+ * *cfg, which its PFs point into. Returns EXIT_OK, or as cli_config_load() (a configuration
+ * that does not load stops the run: the VFs would be bound without the profile it gives). */
 static int provisioning(struct cli *cli, const struct vfioadm_vf_setting *set, size_t n_set,
 			struct vfioadm_vf_setting **all, size_t *n, struct vfioadm_config **cfg)
 {
-	struct vfioadm_config_error err;
 	struct vfioadm_vf_setting *conf = NULL;
 	size_t n_conf = 0;
-	int r = vfioadm_config_load(cli->ctx, cfg, &err);
-	if (r == -EINVAL) {
-		if (err.line)
-			cli_error("%s:%d: %s", err.file, err.line, err.message);
-		else
-			cli_error("%s: %s", err.file, err.message);
-		return EXIT_USAGE;
-	}
-	if (r < 0 || vfioadm_config_vf_settings(*cfg, &conf, &n_conf) < 0 ||
+	int code = cli_config_load(cli, cfg);
+	if (code != EXIT_OK)
+		return code;
+	if (vfioadm_config_vf_settings(*cfg, &conf, &n_conf) < 0 ||
 	    !(*all = reallocarray(conf, n_conf + n_set + 1, sizeof(*conf)))) {
-		cli_error("cannot read the configuration's [vf] sections: %s", cli_strerror(r < 0 ? r : -ENOMEM));
+		cli_error("out of memory");
 		free(conf);
-		return EXIT_USAGE;
+		return EXIT_FAILED;
 	}
 	memcpy(*all + n_conf, set, n_set * sizeof(*set));
 	*n = n_conf + n_set;
@@ -220,15 +214,16 @@ static int run_sriov(struct cli *cli, int argc, char **argv)
 		return sriov_status(cli, pf, json);
 	struct vfioadm_vf_setting *all = NULL;
 	struct vfioadm_config *cfg = NULL;
-	if (so.mode != VFIOADM_VF_HOST && so.numvfs && provisioning(cli, vf, so.n_vf, &all, &so.n_vf, &cfg) != EXIT_OK) {
+	int code = so.mode != VFIOADM_VF_HOST && so.numvfs ? provisioning(cli, vf, so.n_vf, &all, &so.n_vf, &cfg) : EXIT_OK;
+	if (code != EXIT_OK) {
 		vfioadm_config_free(cfg);
-		return EXIT_USAGE;
+		return code;
 	}
 	if (all)
 		so.vf = all;
 	else
 		so.vf = vf; /* removing VFs, or onto host drivers: no configuration needed */
-	int code = sriov_change(cli, pf, &so, dry_run, json);
+	code = sriov_change(cli, pf, &so, dry_run, json);
 	free(all);
 	vfioadm_config_free(cfg);
 	return code;

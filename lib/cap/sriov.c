@@ -105,11 +105,9 @@ static int bind_vfs(struct vfioadm_ctx *ctx, const char *pf, const struct vfioad
 		for (unsigned i = 0; i < opts->numvfs && n < 256; i++)
 			vf_address(pf, offset, stride, i, vfs[n++]);
 		for (size_t i = 0; i < n; i++) {
-			struct vfioadm_vf_attrs want = { 0 };
+			struct vfioadm_vf_attrs want;
 			char why[8];
-			for (size_t k = 0; k < opts->n_vf; k++)
-				if (opts->vf[k].index < 0 || (size_t)opts->vf[k].index == i)
-					vfioadm_vf_attrs_merge(&want, &opts->vf[k].attrs);
+			vf_settings_want(opts->vf, opts->n_vf, pf, (unsigned)i, &want);
 			if (want.set) /* narrated, as the bind would set them */
 				(void)vfioadm_vf_attrs_set(ctx, pf, (unsigned)i, &want, why, sizeof(why));
 			narrate(ctx, "bind-vf", vfs[i], b.match.generic ? "vfio-pci" :

@@ -18,6 +18,15 @@ static bool setting_selects(const struct vfioadm_vf_setting *s, const char *pf, 
 	return s->index < 0 || (unsigned)s->index == index;
 }
 
+void vf_settings_want(const struct vfioadm_vf_setting *v, size_t n, const char *pf, unsigned index,
+		      struct vfioadm_vf_attrs *ret)
+{
+	*ret = (struct vfioadm_vf_attrs){ 0 };
+	for (size_t k = 0; k < n; k++)
+		if (setting_selects(&v[k], pf, index))
+			vfioadm_vf_attrs_merge(ret, &v[k].attrs);
+}
+
 int vf_index_on_pf(struct vfioadm_ctx *ctx, const char *pf, const char *bdf)
 {
 	struct vfioadm_device *d;
@@ -46,9 +55,8 @@ static void journal_vf(struct txn *t, unsigned index)
 {
 	struct journal *j = &t->j;
 	struct vfioadm_vf_attrs prev = { 0 };
-	char err[128];
-	if (t->has_journal && t->prev.vf_pf[0] && streq(t->prev.vf_pf, t->i->sriov.pf))
-		(void)vfioadm_vf_attrs_parse(t->prev.vf_prev, &prev, err, sizeof(err));
+	if (t->has_journal && streq(t->prev.vf_pf, t->i->sriov.pf))
+		(void)journal_vf_prev(&t->prev, &prev); /* none recorded: @prev stays empty */
 	struct vfioadm_vf_attrs keep = t->vf_before;
 	vfioadm_vf_attrs_merge(&keep, &prev);
 	if (!keep.set && !t->vf_change.set)
@@ -75,10 +83,8 @@ int provision_prepare(struct txn *t)
 	if (r < 0)
 		return bad_request(t, r, "cannot tell which VF of %s it is", i->sriov.pf);
 	unsigned index = (unsigned)r;
-	struct vfioadm_vf_attrs want = { 0 }, have;
-	for (size_t k = 0; k < opts->n_vf; k++)
-		if (setting_selects(&opts->vf[k], i->sriov.pf, index))
-			vfioadm_vf_attrs_merge(&want, &opts->vf[k].attrs);
+	struct vfioadm_vf_attrs want, have;
+	vf_settings_want(opts->vf, opts->n_vf, i->sriov.pf, index, &want);
 	t->vf_index = index;
 	t->vf_indexed = true;
 	if (!want.set)

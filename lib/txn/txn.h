@@ -149,6 +149,9 @@ void txn_done(struct txn *t);
 /* Which of PF @pf's VFs @bdf is, as the PF's snapshot lists them (its virtfn links, in index
  * order): the index, -ENOENT not one of them, -errno */
 int vf_index_on_pf(struct vfioadm_ctx *ctx, const char *pf, const char *bdf);
+/* What @v asks of VF @index of @pf: every entry that selects it merged in order (later wins) */
+void vf_settings_want(const struct vfioadm_vf_setting *v, size_t n, const char *pf, unsigned index,
+		      struct vfioadm_vf_attrs *ret);
 /* bind, on the caller's thread: what the options ask of this VF that it does not have yet
  * (t->vf_change, t->vf_before; the journal's vf_* fields). 1: there is something to set, 0:
  * nothing, -errno with the outcome's reason (provision_bad: this device cannot have it). */

@@ -159,16 +159,14 @@ static bool vf_unprovisioned(struct vfioadm_ctx *ctx, const struct vfioadm_confi
 			     const struct vfioadm_device_info *i)
 {
 	struct vfioadm_vf_attrs want = { 0 }, have, change, before;
-	unsigned index = 0;
-	for (size_t k = 0; i->sriov.role == VFIOADM_SRIOV_VF && k < cfg->n_devices; k++) {
+	int index = i->sriov.role == VFIOADM_SRIOV_VF ? vf_index_on_pf(ctx, i->sriov.pf, i->bdf) : -1;
+	for (size_t k = 0; index >= 0 && k < cfg->n_devices; k++) {
 		const struct vfioadm_cfg_device *e = &cfg->devices[k];
-		if (e->kind == VFIOADM_SEL_VF && e->vf.set && streq(e->bdf, i->sriov.pf) && vf_index_matches(ctx, e, i->bdf)) {
+		if (e->kind == VFIOADM_SEL_VF && e->vf.set && streq(e->bdf, i->sriov.pf) && e->vf_index == (unsigned)index)
 			vfioadm_vf_attrs_merge(&want, &e->vf);
-			index = e->vf_index;
-		}
 	}
 	char why[256];
-	if (!want.set || vfioadm_vf_attrs_get(ctx, i->sriov.pf, index, &have, why, sizeof(why)) < 0)
+	if (!want.set || vfioadm_vf_attrs_get(ctx, i->sriov.pf, (unsigned)index, &have, why, sizeof(why)) < 0)
 		return false;
 	vfioadm_vf_attrs_diff(&want, &have, &change, &before);
 	return change.set != 0;

@@ -516,12 +516,11 @@ static int unbind_execute(struct txn *t)
 	o->changed = true;
 	test_pause(t, "journal");
 	int kmsg = kmsg_mark(t);
-	struct vfioadm_vf_attrs vf;
-	bool has_vf = t->has_journal && journal_vf_prev(&t->j, &vf);
 	if (t->has_journal && !t->reprobe) {
+		struct vfioadm_vf_attrs vf;
 		strcpy(o->driver, t->j.orig_driver);
-		r = restore(t, i->driver, t->j.orig_driver, t->j.orig_override, has_vf ? &vf : NULL);
-	} else {
+		r = restore(t, i->driver, t->j.orig_driver, t->j.orig_override, journal_vf_prev(&t->j, &vf) ? &vf : NULL);
+	} else { /* it restores the journal's attributes itself */
 		r = give_to_default_driver(t);
 	}
 	if (r >= 0) {

@@ -119,7 +119,6 @@ static struct json_object *vf_json(const char *bdf, unsigned index, const char *
 static int vf_show(struct cli *cli, const struct vfioadm_device_info *pf, long only, bool json)
 {
 	struct json_object *vfs = json_object_new_array();
-	int code = EXIT_OK;
 	for (size_t i = 0; i < pf->sriov.n_vfs; i++) {
 		if (only >= 0 && (size_t)only != i)
 			continue;
@@ -144,7 +143,7 @@ static int vf_show(struct cli *cli, const struct vfioadm_device_info *pf, long o
 	} else {
 		json_object_put(vfs);
 	}
-	return code;
+	return EXIT_OK;
 }
 
 static int vf_set(struct cli *cli, const char *pf, unsigned index, const struct vfioadm_vf_attrs *want,
